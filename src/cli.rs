@@ -1,0 +1,149 @@
+//! The command line: clap's parsed arguments become one checked plan
+//! (root, today, output format) before any work starts. "Today" is read
+//! here and nowhere below: from `--today`, else `SOURCE_DATE_EPOCH`, else
+//! the clock.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  decreg check                      check the register in this folder
+  decreg check --format json        the same, as JSON for editors and CI
+  decreg list --call-in open        what is open for call-in now, and until when
+  decreg show joint-work-with-the-isle-of-wight-to-deliver-education-support-services
+  decreg --root ../register --today 2012-11-19 list";
+
+#[derive(Parser, Debug)]
+#[command(name = "decreg", version, about = "Check and publish a council's register of decisions", after_help = EXAMPLES)]
+pub struct Cli {
+    /// The register's folder (holding register.yaml and decisions/).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    /// The day to compute call-in states for (YYYY-MM-DD); default:
+    /// SOURCE_DATE_EPOCH, else today.
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more: timings of each stage.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check every record against the law and the register's rules.
+    #[command(
+        after_help = "Exit status: 0 clean (warnings allowed), 1 errors found, 2 could not run.\n\nExamples:\n  decreg check\n  decreg check --deny-warnings --format json"
+    )]
+    Check(CheckArgs),
+    /// List the records with their computed call-in dates.
+    #[command(
+        after_help = "Examples:\n  decreg list --call-in open\n  decreg list --status forthcoming --format csv > forthcoming.csv"
+    )]
+    List(ListArgs),
+    /// Show one record, resolved, by id or file.
+    #[command(
+        after_help = "Examples:\n  decreg show street-lighting-maintenance-contract-extension\n  decreg show decisions/2012/joint-work.md --format json"
+    )]
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+    pub format: DiagFormat,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Only records with this status (e.g. approved, forthcoming).
+    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
+    pub status: Option<crate::records::Status>,
+    /// Only records in this call-in state.
+    #[arg(long = "call-in", value_enum, value_name = "STATE")]
+    pub call_in: Option<CallInFilter>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// A record's id, or the path of its file.
+    pub record: String,
+    #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+    pub format: DiagFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallInFilter {
+    Open,
+    CalledIn,
+    Effective,
+    NotSubject,
+    Pending,
+}
+
+impl CallInFilter {
+    pub fn state(self) -> crate::records::CallInState {
+        use crate::records::CallInState as S;
+        match self {
+            CallInFilter::Open => S::Open,
+            CallInFilter::CalledIn => S::CalledIn,
+            CallInFilter::Effective => S::Effective,
+            CallInFilter::NotSubject => S::NotSubject,
+            CallInFilter::Pending => S::Pending,
+        }
+    }
+}
+
+fn parse_today(s: &str) -> Result<NaiveDate, String> {
+    crate::yaml::parse_date(s)
+}
+
+fn parse_status(s: &str) -> Result<crate::records::Status, String> {
+    crate::records::Status::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = crate::records::Status::ALL.iter().map(|s| s.as_str()).collect();
+        format!("unknown status; one of: {}", names.join(", "))
+    })
+}
+
+/// Today's date for the run: `--today`, else `SOURCE_DATE_EPOCH` (seconds
+/// since 1970, as reproducible-build tools set it), else the local clock.
+pub fn resolve_today(given: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 =
+            epoch.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))?;
+        return chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| t.date_naive())
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"));
+    }
+    Ok(chrono::Local::now().date_naive())
+}

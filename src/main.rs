@@ -1,0 +1,117 @@
+//! The `decreg` binary: parse arguments, run the library, print
+//! diagnostics, exit 0 (clean), 1 (errors in the register) or 2 (could not
+//! run).
+
+use clap::Parser;
+use decreg::cli::{Cli, Command, DiagFormat};
+use decreg::{diag, listing, Checked};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            let mut err = anstream::stderr();
+            let _ = writeln!(
+                err,
+                "{}error:{} {msg}",
+                anstyle::AnsiColor::Red.on_default().bold().render(),
+                anstyle::Reset.render()
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let today = decreg::cli::resolve_today(cli.today)?;
+    let started = Instant::now();
+    let checked = decreg::check(&cli.root, today).map_err(|e| e.to_string())?;
+    if cli.verbose {
+        eprintln!("loaded and checked {} files in {:.0?}", checked.files, started.elapsed());
+    }
+    match &cli.command {
+        Command::Check(args) => {
+            let (errors, warnings) = diag::counts(&checked.diags);
+            match args.format {
+                DiagFormat::Human => print_human(&checked, cli.quiet),
+                DiagFormat::Json => print_json(&checked).map_err(|e| e.to_string())?,
+            }
+            let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::List(args) => {
+            if !cli.quiet {
+                print_problems_summary(&checked);
+            }
+            let out = listing::list(&checked, args, today);
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show(args) => {
+            let record = listing::find(&checked, &args.record, &cli.root)
+                .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
+            let out = match args.format {
+                DiagFormat::Human => listing::show_human(record, &checked.config),
+                DiagFormat::Json => listing::to_json(record),
+            };
+            write_stdout(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_stdout(s: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`decreg list | head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn print_human(checked: &Checked, quiet: bool) {
+    let mut err = anstream::stderr();
+    let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    for d in &checked.diags {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        let _ = writeln!(err, "{}\n", diag::render_human(d, color));
+    }
+    let (errors, warnings) = diag::counts(&checked.diags);
+    let records = checked.records.len();
+    let _ = writeln!(
+        err,
+        "checked {} record files ({records} records): {errors} error{}, {warnings} warning{}",
+        checked.files,
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    );
+}
+
+fn print_json(checked: &Checked) -> Result<(), serde_json::Error> {
+    let (errors, warnings) = diag::counts(&checked.diags);
+    let report = serde_json::json!({
+        "files": checked.files,
+        "records": checked.records.len(),
+        "errors": errors,
+        "warnings": warnings,
+        "diagnostics": checked.diags,
+    });
+    let text = serde_json::to_string_pretty(&report)?;
+    let _ = write_stdout(&(text + "\n"));
+    Ok(())
+}
+
+/// `list` and `show` still say when the register has problems.
+fn print_problems_summary(checked: &Checked) {
+    let (errors, warnings) = diag::counts(&checked.diags);
+    if errors + warnings > 0 {
+        eprintln!("note: the register has {errors} errors and {warnings} warnings (run `decreg check`)");
+    }
+}

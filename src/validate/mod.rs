@@ -1,0 +1,109 @@
+//! The check stage: the law's and the council's rules applied to loaded
+//! records. Per-record work (call-in dates, single-record rules) runs while
+//! a record's key positions are at hand; rules across records (unique ids,
+//! links between records) run once over light summaries.
+
+pub mod call_in;
+pub mod rules;
+pub mod workdays;
+
+use crate::config::Config;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::load::Documents;
+use crate::records::Record;
+use crate::yaml::Locations;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use workdays::Calendar;
+
+/// What every rule may consult: built once per run.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub calendar: &'a Calendar,
+    pub today: NaiveDate,
+    pub documents: &'a Documents,
+}
+
+/// Resolves a record's computed call-in fields and applies every
+/// single-record rule.
+pub fn check_record(r: &mut Record, loc: &Locations, ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut diags = call_in::resolve(r, loc, ctx);
+    diags.extend(rules::check(r, loc, ctx));
+    diags
+}
+
+/// Where a record's cross-referenced keys stand, kept for the rules that
+/// look across records.
+#[derive(Debug, Clone, Default)]
+pub struct LinkPositions {
+    pub id: (u32, u32),
+    pub related: (u32, u32),
+    pub supersedes: (u32, u32),
+}
+
+impl LinkPositions {
+    pub fn from(loc: &Locations) -> Self {
+        LinkPositions { id: loc.find("id"), related: loc.find("related"), supersedes: loc.find("supersedes") }
+    }
+}
+
+/// Rules across records: ids are unique (both files named), and `related`
+/// and `supersedes` name records that exist.
+pub fn check_register(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(records.len());
+    for (i, (r, _)) in records.iter().enumerate() {
+        by_id.entry(r.id.as_str()).or_default().push(i);
+    }
+    for (id, idx) in &by_id {
+        if idx.len() < 2 {
+            continue;
+        }
+        for &i in idx {
+            let (r, pos) = &records[i];
+            let others: Vec<String> =
+                idx.iter().filter(|&&j| j != i).map(|&j| records[j].0.source.display().to_string()).collect();
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    &r.source,
+                    format!("the id `{id}` is also used by {}", others.join(", ")),
+                )
+                .at(pos.id)
+                .hint("every record needs its own id: give one of them another `id:` (or file name)"),
+            );
+        }
+    }
+    for (r, pos) in records {
+        let targets = r
+            .related
+            .iter()
+            .map(|t| (t, pos.related, "related"))
+            .chain(r.supersedes.iter().map(|t| (t, pos.supersedes, "supersedes")));
+        for (target, at, key) in targets {
+            if target == &r.id {
+                diags.push(
+                    Diagnostic::warning("unknown-related", &r.source, format!("`{key}` names the record itself"))
+                        .at(at)
+                        .hint("name another record's id"),
+                );
+            } else if !by_id.contains_key(target.as_str()) {
+                let hint =
+                    match did_you_mean(target, by_id.keys().copied().filter(|k| k.len().abs_diff(target.len()) < 4)) {
+                        Some(m) => format!("did you mean `{m}`?"),
+                        None => "use the id of a record in this register (its file name without extension)".to_string(),
+                    };
+                diags.push(
+                    Diagnostic::warning(
+                        "unknown-related",
+                        &r.source,
+                        format!("`{key}` names `{target}`, which is not a record in this register"),
+                    )
+                    .at(at)
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    diags
+}

@@ -1,0 +1,452 @@
+//! The rules a single record must follow: the law on what a written record
+//! of an executive decision holds, the notice a key decision needs, call-in
+//! exemptions, exempt-information paragraphs, documents, dates in order and
+//! the council's own closed list of decision makers. One small function a
+//! rule; each pushes located diagnostics.
+
+use super::Context;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::records::{Exempt, Kind, Record, SectionKind, Status, UrgencyRule};
+use crate::validate::workdays::Calendar;
+use crate::yaml::Locations;
+
+type Out = Vec<Diagnostic>;
+
+/// Runs every single-record rule.
+pub fn check(r: &Record, loc: &Locations, ctx: &Context<'_>) -> Out {
+    let mut out = Vec::new();
+    required_dates(r, loc, &mut out);
+    written_record(r, loc, &mut out);
+    key_decision_notice(r, loc, &mut out);
+    call_in_exemption(r, loc, &mut out);
+    called_in_dates(r, loc, &mut out);
+    exempt_information(r, loc, ctx, &mut out);
+    documents(r, loc, ctx, &mut out);
+    dates_in_order(r, loc, &mut out);
+    expected_date_passed(r, loc, ctx, &mut out);
+    decision_maker_listed(r, loc, ctx, &mut out);
+    out
+}
+
+fn err(r: &Record, code: &'static str, at: (u32, u32), msg: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, &r.source, msg).at(at).hint(hint)
+}
+
+fn warn(r: &Record, code: &'static str, at: (u32, u32), msg: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
+    Diagnostic::warning(code, &r.source, msg).at(at).hint(hint)
+}
+
+/// Decided statuses need a decision date, and publication when subject to
+/// call-in; forthcoming ones an expected date.
+fn required_dates(r: &Record, loc: &Locations, out: &mut Out) {
+    let status = r.status.as_str();
+    // A date present but unreadable has had its own diagnostic already.
+    if r.status.is_decided() && r.decision_date.is_none() && !loc.has("decision_date") {
+        out.push(err(
+            r,
+            "missing-field",
+            loc.find("status"),
+            format!("a record with status `{status}` needs `decision_date`"),
+            "add `decision_date: YYYY-MM-DD`, the date the decision was taken",
+        ));
+    }
+    if r.status.is_decided() && r.call_in.subject && r.published.is_none() && !loc.has("published") {
+        out.push(err(
+            r,
+            "missing-field",
+            loc.find("status"),
+            "a decision subject to call-in needs `published`, the date its notice was published",
+            "add `published: YYYY-MM-DD`; the call-in period runs from it (publication and decision dates are separate facts)",
+        ));
+    }
+    if r.status == Status::Forthcoming
+        && r.expected_date.is_none()
+        && r.not_before.is_none()
+        && !loc.has("expected_date")
+    {
+        out.push(err(
+            r,
+            "missing-field",
+            loc.find("status"),
+            "a forthcoming decision needs `expected_date` (or `not_before`)",
+            "add `expected_date: YYYY-MM-DD`, or `not_before:` where only the earliest date is known",
+        ));
+    }
+}
+
+/// What the written record must contain (2012 Regulations, reg. 13; for
+/// officers, the Openness of Local Government Bodies Regulations 2014).
+fn written_record(r: &Record, loc: &Locations, out: &mut Out) {
+    if !r.status.needs_written_reasons() {
+        return;
+    }
+    let needed: &[SectionKind] = match r.kind {
+        Kind::Executive | Kind::IndividualMember => {
+            &[SectionKind::Decision, SectionKind::Reasons, SectionKind::Alternatives]
+        }
+        Kind::OfficerDelegated => &[SectionKind::Decision, SectionKind::Reasons],
+        Kind::Committee | Kind::Council => &[],
+    };
+    let who = if r.kind == Kind::OfficerDelegated { "an officer decision" } else { "a decided executive decision" };
+    for &kind in needed {
+        match r.section(kind) {
+            None => out.push(err(
+                r,
+                "missing-section",
+                loc.find("status"),
+                format!("{who} must record {}, but there is no such section", section_words(kind)),
+                format!("add a section `## {}` (the law requires it in the written record)", kind.heading()),
+            )),
+            Some(s) if s.body.trim().is_empty() => out.push(err(
+                r,
+                "empty-section",
+                (s.line, 1),
+                format!("the section `{}` is empty", s.heading),
+                format!("write {} under this heading", section_words(kind)),
+            )),
+            Some(_) => {}
+        }
+    }
+    if r.kind.is_executive() && r.interests.is_none() {
+        out.push(warn(
+            r,
+            "interests-not-stated",
+            loc.find("status"),
+            "the record does not say whether any conflict of interest was declared",
+            "add `interests: []` when none was declared, or list each `{ member, interest, type, action, dispensation }`",
+        ));
+    }
+}
+
+fn section_words(kind: SectionKind) -> &'static str {
+    match kind {
+        SectionKind::Decision => "the decision",
+        SectionKind::Reasons => "the reasons for the decision",
+        SectionKind::Alternatives => "the alternative options considered and rejected",
+        SectionKind::Purpose => "its purpose",
+        SectionKind::Recommendations => "the recommendations",
+    }
+}
+
+/// A key decision needs 28 clear days' notice on the forward plan (2012
+/// Regulations, reg. 9), unless the general exception (reg. 10: 5 clear
+/// days) or special urgency (reg. 11: the chair's agreement) applies.
+fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
+    if !r.key_decision || matches!(r.status, Status::Withdrawn | Status::Deferred) {
+        return;
+    }
+    let decision = r.decision_date.or(r.expected_date);
+    if let Some(u) = &r.urgency {
+        match u.rule {
+            None => out.push(err(
+                r,
+                "missing-field",
+                loc.find("urgency"),
+                "`urgency` does not say which rule applies",
+                "add `rule: general-exception` or `rule: special-urgency`",
+            )),
+            Some(UrgencyRule::GeneralException) => match (u.notice_published, decision) {
+                (Some(n), Some(d)) if Calendar::clear_days(n, d) < 5 => out.push(err(
+                    r,
+                    "key-decision-notice",
+                    loc.find("urgency.notice_published"),
+                    format!(
+                        "under the general exception a key decision needs 5 clear days' notice; {n} to {d} gives {}",
+                        Calendar::clear_days(n, d).max(0)
+                    ),
+                    "use special urgency (with the scrutiny chair's agreement) or move the decision date",
+                )),
+                (None, _) => out.push(warn(
+                    r,
+                    "urgency-notice-missing",
+                    loc.find("urgency"),
+                    "the general exception needs a notice published 5 clear days before the decision",
+                    "add `notice_published: YYYY-MM-DD`",
+                )),
+                _ => {}
+            },
+            Some(UrgencyRule::SpecialUrgency) if u.agreed_by.is_none() => out.push(warn(
+                r,
+                "urgency-agreement-missing",
+                loc.find("urgency"),
+                "special urgency needs the agreement of the scrutiny chair (or the chairman of the council)",
+                "add `agreed_by:` naming who agreed the decision was urgent",
+            )),
+            Some(_) => {}
+        }
+        if u.reason.is_none() {
+            out.push(warn(
+                r,
+                "urgency-reason-missing",
+                loc.find("urgency"),
+                "`urgency` gives no reason",
+                "add `reason:` saying why the decision could not wait",
+            ));
+        }
+        return;
+    }
+    let first = r.forward_plan.as_ref().and_then(|fp| fp.first_published);
+    match (first, decision) {
+        (None, _) => out.push(err(
+            r,
+            "key-decision-notice",
+            loc.find(if r.forward_plan.is_some() { "forward_plan" } else { "key_decision" }),
+            "a key decision needs a forward plan notice (its `first_published` date) or `urgency`",
+            "add `forward_plan: { ref: ..., first_published: YYYY-MM-DD }`, or `urgency:` with the rule that applied",
+        )),
+        (Some(f), Some(d)) if Calendar::clear_days(f, d) < 28 => out.push(err(
+            r,
+            "key-decision-notice",
+            loc.find("forward_plan.first_published"),
+            format!("a key decision needs 28 clear days' notice; the forward plan notice of {f} gives {} before {d}", Calendar::clear_days(f, d).max(0)),
+            "check the dates; where the notice really was late, record `urgency:` with the general exception or special urgency",
+        )),
+        _ => {}
+    }
+}
+
+/// Executive decisions not subject to call-in must say why (the council's
+/// constitution; usually urgency).
+fn call_in_exemption(r: &Record, loc: &Locations, out: &mut Out) {
+    if r.kind.is_executive()
+        && r.call_in.subject_given == Some(false)
+        && r.call_in.exemption.is_none()
+        && !r.status.is_pending()
+    {
+        out.push(err(
+            r,
+            "call-in-exemption-missing",
+            loc.find("call_in.subject"),
+            "an executive decision that is not subject to call-in must say why",
+            "add `exemption:` under `call_in`, e.g. \"Urgent: delay would prejudice the council's interests\"",
+        ));
+    }
+    if !r.kind.is_executive() && r.call_in.subject_given == Some(true) {
+        out.push(warn(
+            r,
+            "call-in-not-executive",
+            loc.find("call_in.subject"),
+            format!("call-in applies to executive decisions, but this is a `{}` decision", r.kind.as_str()),
+            "set `kind:` to executive or individual-member, or remove `subject: true`",
+        ));
+    }
+}
+
+fn called_in_dates(r: &Record, loc: &Locations, out: &mut Out) {
+    let Some(c) = &r.call_in.called_in else { return };
+    if c.date.is_none() && c.by.is_empty() {
+        out.push(err(
+            r,
+            "missing-field",
+            loc.find("call_in.called_in"),
+            "`called_in` needs at least `date` or `by`",
+            "say when the call-in request was made, or by whom",
+        ));
+    }
+    if let (Some(d), Some(p)) = (c.date, r.published) {
+        if d < p {
+            out.push(err(
+                r,
+                "date-order",
+                loc.find("call_in.called_in.date"),
+                format!("the decision was called in on {d}, before it was published on {p}"),
+                "check both dates",
+            ));
+        }
+    }
+    if let (Some(d), Some(deadline)) = (c.date, r.call_in.deadline) {
+        if d > deadline {
+            out.push(warn(
+                r,
+                "late-call-in",
+                loc.find("call_in.called_in.date"),
+                format!("the call-in request of {d} came after the deadline of {deadline}"),
+                "check the dates; a late request is not a valid call-in",
+            ));
+        }
+    }
+    for (key, later) in [("hearing_date", c.hearing_date), ("outcome_date", c.outcome_date)] {
+        if let (Some(d), Some(l)) = (c.date, later) {
+            if l < d {
+                out.push(err(
+                    r,
+                    "date-order",
+                    loc.find(&format!("call_in.called_in.{key}")),
+                    format!("`{key}` {l} is before the call-in request of {d}"),
+                    "check both dates",
+                ));
+            }
+        }
+    }
+    if c.outcome.is_some() && c.outcome_date.is_none() {
+        out.push(warn(
+            r,
+            "missing-field",
+            loc.find("call_in.called_in.outcome"),
+            "the call-in outcome has no date",
+            "add `outcome_date:`",
+        ));
+    }
+}
+
+/// Exempt paragraphs must exist in the register's legislation.
+fn exempt_information(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
+    if let Some(e) = &r.exempt {
+        paragraphs_valid(r, e, loc.find("exempt"), ctx, out);
+        if e.reason.is_none() {
+            out.push(warn(
+                r,
+                "exempt-reason-missing",
+                loc.find("exempt"),
+                "the exempt record has no public-interest statement",
+                "add `reason:` saying why the public interest in withholding the information outweighs disclosure",
+            ));
+        }
+    }
+    for (i, d) in r.documents.iter().enumerate() {
+        if let Some(e) = &d.exempt {
+            paragraphs_valid(r, e, loc.find(&format!("documents.{i}.exempt")), ctx, out);
+        }
+    }
+}
+
+fn paragraphs_valid(r: &Record, e: &Exempt, at: (u32, u32), ctx: &Context<'_>, out: &mut Out) {
+    let valid = ctx.config.legislation.exempt_paragraphs();
+    for p in &e.paragraphs {
+        if !valid.contains(p) {
+            out.push(err(
+                r,
+                "exempt-paragraph",
+                at,
+                format!(
+                    "paragraph {p} is not an exempt-information paragraph of {}",
+                    ctx.config.legislation.schedule()
+                ),
+                format!(
+                    "use paragraphs {} to {} (legislation: {:?} in register.yaml)",
+                    valid.start(),
+                    valid.end(),
+                    ctx.config.legislation
+                ),
+            ));
+        }
+    }
+}
+
+/// Document paths stay inside `documents/` and exist; URLs are web links.
+fn documents(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
+    for (i, d) in r.documents.iter().enumerate() {
+        if let Some(path) = &d.path {
+            let at = loc.find(&format!("documents.{i}.path"));
+            match crate::load::document_path_problem(path) {
+                Some(why) => out.push(err(
+                    r,
+                    "document-path",
+                    at,
+                    format!("the document path `{path}` {why}"),
+                    "give the path relative to the register's documents/ folder, e.g. `2012/cabinet-report.pdf`",
+                )),
+                None => match ctx.documents.get(path) {
+                    None => out.push(err(
+                        r,
+                        "document-missing",
+                        at,
+                        format!("the document `documents/{path}` does not exist"),
+                        "check the file name and folder (names are case-sensitive), or remove `path`",
+                    )),
+                    Some(f) if f.links_outside => out.push(err(
+                        r,
+                        "document-path",
+                        at,
+                        format!("`documents/{path}` is a link to a file outside the register"),
+                        "copy the file into documents/ instead of linking to it",
+                    )),
+                    Some(_) => {}
+                },
+            }
+        }
+        if let Some(url) = &d.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                out.push(err(
+                    r,
+                    "document-url",
+                    loc.find(&format!("documents.{i}.url")),
+                    format!("the document link `{url}` is not a web address"),
+                    "write a full http:// or https:// address",
+                ));
+            }
+        }
+    }
+}
+
+/// Publication cannot come before the decision; nor a notice after it.
+fn dates_in_order(r: &Record, loc: &Locations, out: &mut Out) {
+    if let (Some(p), Some(d)) = (r.published, r.decision_date) {
+        if p < d {
+            out.push(err(
+                r,
+                "date-order",
+                loc.find("published"),
+                format!("the decision notice was published on {p}, before the decision was taken on {d}"),
+                "check both dates: a notice is published on or after the decision date",
+            ));
+        }
+    }
+    if let (Some(deadline), Some(p)) = (r.call_in.deadline_given, r.published) {
+        if deadline < p {
+            out.push(err(
+                r,
+                "deadline-before-published",
+                loc.find("call_in.deadline"),
+                format!("the call-in deadline {deadline} is before publication on {p}"),
+                "remove `deadline` to have decreg compute it, or correct it",
+            ));
+        }
+    }
+    if let (Some(e), Some(d)) = (r.effective_from_given, r.decision_date) {
+        if e < d {
+            out.push(err(
+                r,
+                "date-order",
+                loc.find("effective_from"),
+                format!("`effective_from` {e} is before the decision date {d}"),
+                "check both dates",
+            ));
+        }
+    }
+}
+
+fn expected_date_passed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
+    let Some(expected) = r.expected_date.filter(|_| r.status.is_pending()) else { return };
+    if expected < ctx.today {
+        out.push(warn(
+            r,
+            "expected-date-passed",
+            loc.find("expected_date"),
+            format!(
+                "the decision was expected on {expected}, which has passed, but its status is still `{}`",
+                r.status.as_str()
+            ),
+            "record the decision (status, decision_date) or move `expected_date`",
+        ));
+    }
+}
+
+/// Where register.yaml lists the decision makers, others are a warning.
+fn decision_maker_listed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
+    let Some(list) = &ctx.config.decision_makers else { return };
+    if list.contains(&r.decision_maker) {
+        return;
+    }
+    let hint = match did_you_mean(&r.decision_maker, list.iter().map(String::as_str)) {
+        Some(m) => format!("did you mean `{m}`? Otherwise add it to `decision_makers` in register.yaml"),
+        None => "use a decision maker listed in register.yaml, or add this one to `decision_makers` there".to_string(),
+    };
+    out.push(warn(
+        r,
+        "unknown-decision-maker",
+        loc.find("decision_maker"),
+        format!("`{}` is not in the register's list of decision makers", r.decision_maker),
+        hint,
+    ));
+}
