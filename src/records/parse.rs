@@ -618,6 +618,14 @@ fn read_sections(f: &mut Fields<'_>) -> Vec<Section> {
         };
         let mut s = f.sub(m, path.clone());
         let heading = s.text("heading").unwrap_or_default();
+        if heading.is_empty() {
+            let pos = s.own_pos();
+            s.diags.push(
+                Diagnostic::error("missing-field", f.file(), format!("`{path}` has no `heading`"))
+                    .at(pos)
+                    .hint("give every section a `heading:` (e.g. Decision) and a `body:`"),
+            );
+        }
         let body = s.text("body").unwrap_or_default();
         let line = s.own_pos().0;
         out.push(Section { kind: classify(&heading), heading, body, line });

@@ -18,6 +18,8 @@ pub fn classify(heading: &str) -> Option<SectionKind> {
         }
         "recommendation" | "recommendations" => Some(SectionKind::Recommendations),
         "decision" | "decisions" | "resolved" | "decision made" | "decisions made" => Some(SectionKind::Decision),
+        "reasons" | "reason" => Some(SectionKind::Reasons),
+        "alternatives" | "options considered" => Some(SectionKind::Alternatives),
         _ if is_reasons(h) => Some(SectionKind::Reasons),
         _ if is_alternatives(h) => Some(SectionKind::Alternatives),
         _ => None,

@@ -87,6 +87,9 @@ pub fn state(r: &Record, today: NaiveDate) -> CallInState {
     if r.call_in.called_in.is_some() {
         return CallInState::CalledIn;
     }
+    if r.published.is_none_or(|p| p > today) {
+        return CallInState::Pending;
+    }
     match r.call_in.deadline {
         None => CallInState::Pending,
         Some(d) if today <= d => CallInState::Open,

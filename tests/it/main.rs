@@ -1,0 +1,9 @@
+//! Integration tests: the `decreg` binary run on real registers (the sample
+//! register, fixture registers, generated ones).
+
+mod calendar;
+mod check;
+mod corpus;
+mod list;
+mod parse_props;
+mod support;

@@ -1,0 +1,51 @@
+//! Running the binary and reading its JSON.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const TODAY: &str = "2026-11-24";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Runs `decreg --root ROOT --today TODAY ARGS`.
+pub fn decreg(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_decreg"))
+        .arg("--root")
+        .arg(root)
+        .args(["--today", TODAY])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the decreg binary runs")
+}
+
+/// `decreg check --format json`: (exit code, report).
+pub fn check_json(root: &Path) -> (i32, Value) {
+    let out = decreg(root, &["check", "--format", "json"]);
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("check printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// The diagnostics of a report as (code, file, line) triples.
+pub fn triples(report: &Value) -> Vec<(String, String, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
