@@ -40,6 +40,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check, then publish the register: the HTML site into <out>/site.
+    #[command(
+        after_help = "Nothing is published when the register has errors, unless --keep-going.\nThe previous output stays as it was until the new one is complete.\n\nExamples:\n  decreg build\n  decreg build --out /var/www/decisions --today 2012-11-19\n  decreg build --keep-going"
+    )]
+    Build(BuildArgs),
     /// Check every record against the law and the register's rules.
     #[command(
         after_help = "Exit status: 0 clean (warnings allowed), 1 errors found, 2 could not run.\n\nExamples:\n  decreg check\n  decreg check --deny-warnings --format json"
@@ -55,6 +60,20 @@ pub enum Command {
         after_help = "Examples:\n  decreg show street-lighting-maintenance-contract-extension\n  decreg show decisions/2012/joint-work.md --format json"
     )]
     Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// The output folder (default: output/ in the register).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Publish every valid record even when others have errors (those
+    /// are named and left out; the exit status is still 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Build the site without the PDF reports.
+    #[arg(long)]
+    pub no_pdf: bool,
 }
 
 #[derive(Args, Debug)]

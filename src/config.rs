@@ -94,6 +94,9 @@ pub struct Config {
     pub call_in: CallInRule,
     pub decision_makers: Option<Vec<String>>,
     pub max_record_bytes: u64,
+    /// Extension: the council's colour for the site's header band
+    /// (`colours: { primary: "#00703c" }`); white text must be readable on it.
+    pub primary_colour: String,
 }
 
 impl Default for Config {
@@ -114,6 +117,7 @@ impl Default for Config {
             },
             decision_makers: None,
             max_record_bytes: 2_000_000,
+            primary_colour: DEFAULT_COLOUR.to_string(),
         }
     }
 }
@@ -129,7 +133,11 @@ const FIELDS: &[&str] = &[
     "call_in",
     "decision_makers",
     "max_record_bytes",
+    "colours",
 ];
+
+/// The header colour when register.yaml names none (GOV.UK's blue).
+pub const DEFAULT_COLOUR: &str = "#1d70b8";
 const CALL_IN_FIELDS: &[&str] = &["working_days", "counting", "cutoff_time", "default_subject"];
 
 /// The file name decreg looks for at a register's root.
@@ -278,6 +286,41 @@ fn read_fields(f: &mut Fields<'_>, c: &mut Config) {
     if let Some(n) = f.number("max_record_bytes") {
         c.max_record_bytes = n;
     }
+    if let Some(mut colours) = f.map("colours") {
+        if let Some(v) = colours.text("primary") {
+            match contrast_with_white(&v) {
+                Some(ratio) if ratio >= 4.5 => c.primary_colour = v.to_lowercase(),
+                Some(ratio) => colours.error(
+                    "colour-contrast",
+                    "primary",
+                    format!("white text on {v} has a contrast ratio of {ratio:.1}:1; WCAG AA needs 4.5:1"),
+                    "choose a darker shade of the council's colour",
+                ),
+                None => colours.error(
+                    "invalid-value",
+                    "primary",
+                    format!("`{v}` is not a colour"),
+                    "write a hex colour such as \"#00703c\"",
+                ),
+            }
+        }
+        let d = colours.finish(&["primary"]);
+        f.diags.extend(d);
+    }
+}
+
+/// The WCAG contrast ratio of white on a `#rrggbb` colour.
+pub fn contrast_with_white(hex: &str) -> Option<f64> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 {
+        return None;
+    }
+    let channel = |i: usize| -> Option<f64> {
+        let v = f64::from(u8::from_str_radix(&h[i..i + 2], 16).ok()?) / 255.0;
+        Some(if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) })
+    };
+    let l = 0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?;
+    Some(1.05 / (l + 0.05))
 }
 
 fn is_clock_time(s: &str) -> bool {
@@ -302,6 +345,17 @@ mod tests {
         assert_eq!(c.call_in.working_days, 6);
         assert_eq!(c.call_in.cutoff_time.as_deref(), Some("16:00"));
         assert_eq!(c.decision_makers.as_deref(), Some(&["Cabinet".to_string(), "Council".to_string()][..]));
+    }
+
+    #[test]
+    fn colours_must_be_readable() {
+        let (c, d) = Config::parse("colours: { primary: \"#00703C\" }\n", Path::new("r.yaml"));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.primary_colour, "#00703c");
+        let (c, d) = Config::parse("colours: { primary: \"#ffdd00\" }\n", Path::new("r.yaml"));
+        assert_eq!(d[0].code, "colour-contrast");
+        assert_eq!(c.primary_colour, DEFAULT_COLOUR);
+        assert!(contrast_with_white("#1d70b8").unwrap() >= 4.5);
     }
 
     #[test]

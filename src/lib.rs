@@ -8,17 +8,28 @@
 //! 3. [`records`] parses each file into a typed [`records::Record`];
 //! 4. [`validate`] computes call-in dates and states and applies the rules,
 //!    per record in parallel and then across records;
-//! 5. [`listing`] shows the resolved records (`list`, `show`).
+//! 5. [`public`] makes the public view of each record: the one gate that
+//!    exempt information cannot pass;
+//! 6. [`render_html`] renders pages, listings and open data from public
+//!    views, [`search`] indexes them, and [`output`] stages the site and
+//!    swaps it into place ([`build`] orders these steps);
+//! 7. [`listing`] shows the resolved records to officers (`list`, `show`).
 //!
 //! Every content problem is a [`diag::Diagnostic`] with file, line and
 //! column; stages return them beside their output.
 
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod listing;
 pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod public;
 pub mod records;
+pub mod render_html;
+pub mod search;
 pub mod validate;
 pub mod yaml;
 

@@ -28,6 +28,9 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     let today = decreg::cli::resolve_today(cli.today)?;
+    if let Command::Build(args) = &cli.command {
+        return build(cli, args, today);
+    }
     let started = Instant::now();
     let checked = decreg::check(&cli.root, today).map_err(|e| e.to_string())?;
     if cli.verbose {
@@ -51,6 +54,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Build(_) => unreachable!("handled above"),
         Command::Show(args) => {
             let record = listing::find(&checked, &args.record, &cli.root)
                 .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
@@ -62,6 +66,35 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> Result<ExitCode, String> {
+    let plan = decreg::build::BuildPlan {
+        root: cli.root.clone(),
+        out: args.out.clone().unwrap_or_else(|| cli.root.join("output")),
+        today,
+        keep_going: args.keep_going,
+    };
+    let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
+    print_human(&built.checked, true);
+    if cli.verbose {
+        for (stage, took) in &built.timings {
+            eprintln!("{stage:>24}: {took:.2?}");
+        }
+    }
+    if !built.published {
+        eprintln!(
+            "nothing was published: fix the errors above, or build with --keep-going to publish the valid records"
+        );
+        return Ok(ExitCode::from(1));
+    }
+    for file in &built.skipped {
+        eprintln!("skipped (has errors): {}", file.display());
+    }
+    if !cli.quiet {
+        eprintln!("published {} decisions to {}", built.decisions, plan.out.join("site").display());
+    }
+    Ok(if built.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn write_stdout(s: &str) -> Result<(), String> {

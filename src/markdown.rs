@@ -1,0 +1,205 @@
+//! Record Markdown to safe HTML. Council text pasted from Word keeps its
+//! hand-written structure: a line starting with `(i)`, `a.`, `1)` begins a
+//! new paragraph. The HTML is sanitised with ammonia (no script, event
+//! handlers, `javascript:` URLs, iframes, forms or styles), so whatever a
+//! record holds, a page shows it as text and links.
+
+use ammonia::Builder;
+use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Markdown options shared by every renderer.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders record Markdown to sanitised HTML. Headings inside a section are
+/// demoted below the section's own `<h2>`.
+pub fn to_html(markdown: &str) -> String {
+    let text = split_hand_markers(markdown);
+    let events = Parser::new_ext(&text, options()).map(|e| match e {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        other => other,
+    });
+    let mut raw = String::with_capacity(text.len() + text.len() / 4);
+    html::push_html(&mut raw, events);
+    sanitiser().clean(&raw).to_string()
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
+        other => other,
+    }
+}
+
+fn sanitiser() -> &'static Builder<'static> {
+    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let tags: HashSet<&str> = [
+            "p",
+            "br",
+            "a",
+            "em",
+            "strong",
+            "b",
+            "i",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+            "sup",
+            "sub",
+            "del",
+            "s",
+        ]
+        .into_iter()
+        .collect();
+        let mut b = Builder::default();
+        b.tags(tags)
+            .generic_attributes(HashSet::new())
+            .tag_attributes([("a", ["href"].into_iter().collect()), ("ol", ["start"].into_iter().collect())].into())
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+/// Plain text of Markdown, for search and feeds: no markup, whitespace
+/// folded.
+pub fn to_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for e in Parser::new_ext(markdown, options()) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a line starts with a hand-written paragraph marker: `(1)`,
+/// `(a)`, `(iv)`, `a.`, `iv.`, `1)`.
+pub fn starts_with_marker(line: &str) -> bool {
+    let t = line.trim_start();
+    let token = t.split_whitespace().next().unwrap_or("");
+    if token.len() == t.len() {
+        return false; // a marker alone with no text
+    }
+    let inner =
+        |s: &str| !s.is_empty() && s.len() <= 5 && (s.chars().all(|c| c.is_ascii_digit()) || is_letter_or_roman(s));
+    if let Some(body) = token.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+        return inner(body);
+    }
+    if let Some(body) = token.strip_suffix(')') {
+        return body.chars().all(|c| c.is_ascii_digit()) && !body.is_empty() && body.len() <= 3;
+    }
+    if let Some(body) = token.strip_suffix('.') {
+        return body.len() == 1 && body.chars().all(|c| c.is_ascii_lowercase()) || is_roman(body);
+    }
+    false
+}
+
+fn is_letter_or_roman(s: &str) -> bool {
+    (s.len() == 1 && s.chars().all(|c| c.is_ascii_lowercase())) || is_roman(s)
+}
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 5 && s.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+}
+
+/// Inserts a blank line before a line that starts with a hand-written
+/// marker, outside code blocks and tables, so it becomes its own paragraph.
+pub fn split_hand_markers(md: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut changed = false;
+    let mut fenced = false;
+    let mut prev_blank = true;
+    let mut prev_table = false;
+    for line in md.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        let table = t.starts_with('|');
+        if !fenced && !prev_blank && !prev_table && !table && starts_with_marker(line) {
+            out.push('\n');
+            changed = true;
+        }
+        out.push_str(line);
+        prev_blank = t.trim().is_empty();
+        prev_table = table;
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(md)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_markers_start_paragraphs() {
+        let html = to_html("(i) To agree.\n(ii) To delegate.\na. first\nb. second\nThe end e.g. here.");
+        // "The end" continues the paragraph above it: only markers split.
+        assert_eq!(html.matches("<p>").count(), 4, "{html}");
+        assert!(html.contains("<p>(ii) To delegate.</p>"));
+    }
+
+    #[test]
+    fn markers_are_recognised() {
+        for ok in ["(1) x", "(a) x", "(iv) x", "a. x", "iv. x", "1) x", "  (ii) x"] {
+            assert!(starts_with_marker(ok), "{ok}");
+        }
+        for no in ["e.g. x", "Mr. x", "(note) x", "1.5 x", "(i)", "ab. x", "2024) x"] {
+            assert!(!starts_with_marker(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let html = to_html("<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) <iframe srcdoc='<script>alert(1)</script>'></iframe><form><input></form><a href=\"https://example.org\" onclick=\"alert(1)\">ok</a>");
+        for bad in ["<script", "onerror", "href=\"javascript", "<iframe", "<form", "<input", "onclick", "<img"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("href=\"https://example.org\""));
+        let link = to_html("[click](javascript:alert(1)) and [entity](&#106;avascript:alert(1))");
+        assert!(!link.contains("href"), "{link}");
+        assert!(link.contains("click"));
+    }
+
+    #[test]
+    fn tables_render_and_headings_are_demoted() {
+        let html = to_html("# Big\n\n| Measure | Target |\n|---|---|\n| Schools good | 90% |\n");
+        assert!(html.contains("<h3>Big</h3>"));
+        assert!(html.contains("<td>Schools good</td>"));
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn text_strips_markup() {
+        assert_eq!(to_text("**Bold** and [a link](https://x.org)\n\n- item"), "Bold and a link item");
+    }
+}

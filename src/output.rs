@@ -1,0 +1,213 @@
+//! Writing output safely. A build writes into a fresh staging folder beside
+//! the target and swaps it in only when complete, so a failed or killed
+//! build leaves the previous output as it was. decreg marks the folders it
+//! writes (`.decreg-output`, listing every file) and refuses to replace a
+//! folder it did not write, or one holding files it did not write.
+
+use crate::load::Error;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// The marker decreg leaves in every folder it owns; it lists the files.
+pub const MARKER: &str = ".decreg-output";
+
+/// A folder being written; swapped into place by [`Staging::publish`].
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    written: Mutex<BTreeSet<String>>,
+}
+
+impl Staging {
+    /// Starts writing what will become `target` (e.g. `output/site`).
+    /// Leftovers of killed builds are removed first: they are decreg's own.
+    pub fn new(target: &Path) -> Result<Staging, Error> {
+        // Fail before any work when the target is not ours to replace.
+        if target.exists() {
+            ensure_ours(target)?;
+        }
+        let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        remove_leftovers(parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
+        Ok(Staging { target: target.to_path_buf(), dir, written: Mutex::new(BTreeSet::new()) })
+    }
+
+    /// Writes one file at `rel` (with `/` separators), refusing paths that
+    /// would leave the folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        Ok(())
+    }
+
+    /// Copies a file in (documents).
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Error> {
+        let path = self.path_of(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::copy(from, &path).map_err(|e| Error::io(from, &e))?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        Ok(())
+    }
+
+    fn path_of(&self, rel: &str) -> Result<PathBuf, Error> {
+        let p = Path::new(rel);
+        let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_))) && rel != MARKER;
+        if !safe {
+            return Err(Error { path: p.to_path_buf(), what: "refused to write outside the output folder".into() });
+        }
+        Ok(self.dir.join(p))
+    }
+
+    /// Writes the marker and swaps the staging folder into place. The
+    /// previous folder is removed only after the new one is in place.
+    pub fn publish(self) -> Result<(), Error> {
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let manifest: String = written.iter().map(|f| format!("{f}\n")).collect();
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, format!("# written by decreg; this folder is replaced whole by each build\n{manifest}"))
+            .map_err(|e| Error::io(&marker, &e))?;
+        if self.target.exists() {
+            if let Err(e) = ensure_ours(&self.target) {
+                let _ = fs::remove_dir_all(&self.dir);
+                return Err(e);
+            }
+            let old = self.target.with_file_name(format!(
+                ".{}.old-{}",
+                self.target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                std::process::id()
+            ));
+            fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, &e))?;
+            if let Err(e) = fs::rename(&self.dir, &self.target) {
+                // put the previous output back before reporting
+                let _ = fs::rename(&old, &self.target);
+                return Err(Error::io(&self.target, &e));
+            }
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, &e))?;
+        }
+        Ok(())
+    }
+
+    /// Abandons the build: the staging folder is removed, the target untouched.
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Refuses to replace a folder decreg did not write, or one where someone
+/// has since added files of their own.
+pub fn ensure_ours(target: &Path) -> Result<(), Error> {
+    let marker = target.join(MARKER);
+    let listed = match fs::read_to_string(&marker) {
+        Ok(text) => text.lines().filter(|l| !l.starts_with('#')).map(str::to_string).collect::<BTreeSet<_>>(),
+        Err(_) => {
+            let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if empty {
+                return Ok(());
+            }
+            return Err(Error {
+                path: target.to_path_buf(),
+                what: "this folder was not written by decreg (it has no .decreg-output marker); decreg will not replace it. Choose another --out folder or move it away".into(),
+            });
+        }
+    };
+    for entry in walkdir::WalkDir::new(target).min_depth(1).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = crate::load::relative(target, entry.path());
+        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if key != MARKER && !listed.contains(&key) {
+            return Err(Error {
+                path: entry.path().to_path_buf(),
+                what: "this file was not written by decreg; the build would replace its folder, so it stopped. Move the file elsewhere and build again".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Removes staging and old folders left by builds that were killed.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    for entry in entries.filter_map(Result::ok) {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let pid = n.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+            // another build running now owns its own folder
+            if pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()) {
+                continue;
+            }
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishes_and_replaces_its_own_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::new(&target).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.publish().unwrap();
+        assert_eq!(fs::read(target.join("a/index.html")).unwrap(), b"one");
+        let s = Staging::new(&target).unwrap();
+        s.write("b.html", b"two").unwrap();
+        s.publish().unwrap();
+        assert!(!target.join("a/index.html").exists());
+        assert_eq!(fs::read(target.join("b.html")).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staging or old folders left");
+    }
+
+    #[test]
+    fn refuses_folders_and_files_it_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("mine.txt"), b"user's").unwrap();
+        assert!(Staging::new(&target).is_err());
+        assert_eq!(fs::read(target.join("mine.txt")).unwrap(), b"user's");
+
+        let target = dir.path().join("site2");
+        let s = Staging::new(&target).unwrap();
+        s.write("index.html", b"x").unwrap();
+        s.publish().unwrap();
+        let s = Staging::new(&target).unwrap();
+        s.write("index.html", b"y").unwrap();
+        fs::write(target.join("notes.txt"), b"added by hand").unwrap();
+        assert!(s.publish().is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "the staging folder is removed");
+        assert_eq!(fs::read(target.join("notes.txt")).unwrap(), b"added by hand");
+        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Staging::new(&dir.path().join("site")).unwrap();
+        assert!(s.write("../escape.html", b"x").is_err());
+        assert!(s.write("/etc/x", b"x").is_err());
+        assert!(s.write(MARKER, b"x").is_err());
+        s.discard();
+    }
+}

@@ -1,0 +1,340 @@
+//! Open data beside the pages: `decisions.json` and `decisions.csv` (one
+//! row per public decision), Atom feeds (all decisions and one per decision
+//! maker), an iCalendar file of call-in deadlines and expected decision
+//! dates, and `sitemap.xml`. All made from summaries: no exempt content
+//! reaches them.
+
+use super::{Renderer, Summary};
+use crate::load::Error;
+use crate::output::Staging;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Entries in a feed.
+const FEED_SIZE: usize = 50;
+/// URLs in one sitemap file (the protocol's limit).
+const SITEMAP_SIZE: usize = 50_000;
+
+/// The columns of decisions.csv and the fields of decisions.json, in order.
+pub const COLUMNS: [&str; 17] = [
+    "id",
+    "url",
+    "title",
+    "council",
+    "decision_maker",
+    "status",
+    "key_decision",
+    "exempt",
+    "decision_date",
+    "expected_date",
+    "published",
+    "call_in_state",
+    "call_in_deadline",
+    "forward_plan_ref",
+    "areas",
+    "subjects",
+    "summary",
+];
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    council: Option<&'a str>,
+    decision_maker: &'a str,
+    status: &'a str,
+    key_decision: bool,
+    exempt: bool,
+    decision_date: Option<&'a str>,
+    expected_date: Option<&'a str>,
+    published: Option<&'a str>,
+    call_in_state: &'a str,
+    call_in_deadline: Option<&'a str>,
+    forward_plan_ref: Option<&'a str>,
+    areas: &'a [String],
+    subjects: &'a [String],
+    summary: &'a str,
+}
+
+fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
+    let decided = s.status != "forthcoming" && s.status != "for-determination";
+    Row {
+        id: &s.id,
+        url: format!("{base}decisions/{}/", s.id),
+        title: &s.title,
+        council: s.council.as_deref(),
+        decision_maker: &s.decision_maker,
+        status: s.status,
+        key_decision: s.key_decision,
+        exempt: s.exempt,
+        decision_date: s.date.as_ref().filter(|_| decided).map(|d| d.iso.as_str()),
+        expected_date: s.expected_date.as_ref().map(|d| d.iso.as_str()),
+        published: s.published.as_ref().map(|d| d.iso.as_str()),
+        call_in_state: s.call_in_state,
+        call_in_deadline: s.deadline.as_ref().map(|d| d.iso.as_str()),
+        forward_plan_ref: s.forward_plan_ref.as_deref(),
+        areas: &s.areas,
+        subjects: &s.subjects,
+        summary: &s.excerpt,
+    }
+}
+
+pub fn write_open_data(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    let rows: Vec<Row<'_>> = summaries.iter().map(|s| row(s, &base)).collect();
+    let json =
+        serde_json::to_vec_pretty(&rows).map_err(|e| Error { path: "decisions.json".into(), what: e.to_string() })?;
+    out.write("decisions.json", &json)?;
+    out.write("decisions.csv", csv(&rows).as_bytes())?;
+    write_feeds(r, summaries, out)?;
+    out.write("calendar.ics", ics(r, summaries).as_bytes())?;
+    if let Some(base) = &r.site.base_url {
+        write_sitemaps(base, summaries, out)?;
+    }
+    Ok(())
+}
+
+fn csv(rows: &[Row<'_>]) -> String {
+    let mut out = COLUMNS.join(",") + "\r\n";
+    let f = crate::listing::csv_field;
+    let opt = |v: Option<&str>| f(v.unwrap_or(""));
+    for r in rows {
+        let cols = [
+            f(r.id),
+            f(&r.url),
+            f(r.title),
+            opt(r.council),
+            f(r.decision_maker),
+            f(r.status),
+            r.key_decision.to_string(),
+            r.exempt.to_string(),
+            opt(r.decision_date),
+            opt(r.expected_date),
+            opt(r.published),
+            f(r.call_in_state),
+            opt(r.call_in_deadline),
+            opt(r.forward_plan_ref),
+            f(&r.areas.join("; ")),
+            f(&r.subjects.join("; ")),
+            f(r.summary),
+        ];
+        out.push_str(&cols.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// XML text escaping.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // characters XML 1.0 cannot carry
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_feeds(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+    let all: Vec<&Summary> = summaries.iter().collect();
+    out.write(
+        "feeds/decisions.atom",
+        atom(r, &format!("Decisions of {}", r.site.council), "feeds/decisions.atom", &all).as_bytes(),
+    )?;
+    let slugs = super::pages::decision_maker_slugs(summaries);
+    for (name, slug) in &slugs {
+        let items: Vec<&Summary> = summaries.iter().filter(|s| s.decision_maker == *name).collect();
+        let path = format!("feeds/{slug}.atom");
+        out.write(&path, atom(r, &format!("Decisions by {name}"), &path, &items).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn atom_date(s: &Summary) -> String {
+    s.published.as_ref().or(s.date.as_ref()).map_or_else(|| "1970-01-01".into(), |d| d.iso.clone()) + "T00:00:00Z"
+}
+
+/// An Atom feed of the newest decisions among `items` (newest first).
+fn atom(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&Summary]) -> String {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    let id_of = |path: &str| {
+        if base.is_empty() {
+            format!("urn:decreg:{}:{path}", crate::records::parse::slugify(&r.site.council))
+        } else {
+            format!("{base}{path}")
+        }
+    };
+    let mut entries: Vec<&&Summary> = items.iter().collect();
+    entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
+    entries.truncate(FEED_SIZE);
+    let updated = entries.first().map_or_else(|| format!("{}T00:00:00Z", r.site.today.iso), |s| atom_date(s));
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    if !base.is_empty() {
+        let _ = write!(x, " xml:base=\"{}\"", xml(&base));
+    }
+    let _ = write!(
+        x,
+        ">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <link rel=\"self\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <generator>decreg</generator>\n",
+        xml(title),
+        xml(&id_of(self_path)),
+        xml(&r.site.council),
+        xml(&format!("{base}{self_path}")),
+        xml(&if base.is_empty() { "./".to_string() } else { base.clone() }),
+    );
+    for s in entries {
+        let path = format!("decisions/{}/", s.id);
+        let _ = write!(
+            x,
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <updated>{}</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <author><name>{}</name></author>\n    <category term=\"{}\" label=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+            xml(&s.title),
+            xml(&id_of(&path)),
+            atom_date(s),
+            xml(&format!("{base}{path}")),
+            xml(&s.decision_maker),
+            s.status,
+            xml(s.status_label),
+            xml(&format!("{} – {}. {}", s.decision_maker, s.status_label, s.excerpt)),
+        );
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// iCalendar text escaping (RFC 5545, 3.3.11).
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545, 3.1), never inside a
+/// character.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut width = 0;
+    for c in line.chars() {
+        let w = c.len_utf8();
+        if width + w > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += w;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    let host = base.split('/').nth(2).unwrap_or("decreg.invalid").to_string();
+    let stamp = r.site.today.iso.replace('-', "") + "T000000Z";
+    let mut x = String::new();
+    for l in [
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//decreg//Decisions register//EN".into(),
+        "CALSCALE:GREGORIAN".into(),
+        format!("X-WR-CALNAME:{}", ics_text(&format!("{}: call-in deadlines and expected decisions", r.site.council))),
+    ] {
+        x.push_str(&fold(&l));
+    }
+    let mut events: Vec<(String, String, &Summary, &str)> = Vec::new();
+    for s in summaries {
+        if let (Some(d), "open" | "effective" | "called-in") = (&s.deadline, s.call_in_state) {
+            events.push((d.iso.clone(), format!("Call-in deadline: {}", s.title), s, "call-in"));
+        }
+        if let (Some(d), "forthcoming" | "for-determination") = (&s.expected_date, s.status) {
+            events.push((d.iso.clone(), format!("Expected decision: {}", s.title), s, "expected"));
+        }
+    }
+    events.sort_by(|a, b| (&a.0, &a.2.id, a.3).cmp(&(&b.0, &b.2.id, b.3)));
+    for (date, summary, s, kind) in events {
+        let day = date.replace('-', "");
+        let next = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .map_or(day.clone(), |d| d.format("%Y%m%d").to_string());
+        let description = match kind {
+            "call-in" => {
+                let cutoff = r.site.cutoff_time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
+                format!("The last day to call in this decision by {}{cutoff}.", s.decision_maker)
+            }
+            _ => format!("{} is expected to take this decision.", s.decision_maker),
+        };
+        for l in [
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{kind}-{}@{host}", s.id),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{day}"),
+            format!("DTEND;VALUE=DATE:{next}"),
+            format!("SUMMARY:{}", ics_text(&summary)),
+            format!("DESCRIPTION:{}", ics_text(&description)),
+            format!("URL:{base}decisions/{}/", s.id),
+            "TRANSP:TRANSPARENT".into(),
+            "END:VEVENT".into(),
+        ] {
+            if l.starts_with("URL:") && base.is_empty() {
+                continue;
+            }
+            x.push_str(&fold(&l));
+        }
+    }
+    x.push_str("END:VCALENDAR\r\n");
+    x
+}
+
+fn write_sitemaps(base: &str, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+    let mut urls: Vec<String> = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"]
+        .iter()
+        .map(|p| format!("{base}{p}"))
+        .collect();
+    urls.extend(summaries.iter().map(|s| format!("{base}decisions/{}/", s.id)));
+    let chunks: Vec<&[String]> = urls.chunks(SITEMAP_SIZE).collect();
+    let urlset = |chunk: &[String]| {
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for u in chunk {
+            let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml(u));
+        }
+        x + "</urlset>\n"
+    };
+    if chunks.len() <= 1 {
+        out.write("sitemap.xml", urlset(chunks.first().copied().unwrap_or(&[])).as_bytes())?;
+        return Ok(());
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, chunk) in chunks.iter().enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        out.write(&name, urlset(chunk).as_bytes())?;
+        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", xml(&format!("{base}{name}")));
+    }
+    out.write("sitemap.xml", (index + "</sitemapindex>\n").as_bytes())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ics_lines_fold_at_75_octets_without_splitting_characters() {
+        let line = format!("SUMMARY:{}", "Café – £1.64 million ".repeat(8));
+        let folded = fold(&line);
+        for l in folded.split("\r\n") {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(folded.replace("\r\n ", "").trim_end_matches("\r\n"), line);
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+    }
+}

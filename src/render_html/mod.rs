@@ -1,0 +1,138 @@
+//! The public register as a static website: Tera templates built into the
+//! binary (a register's `templates/html/` overrides any by file name),
+//! rendered from [`crate::public`] views only. Decision pages are rendered
+//! and written in parallel; listings are built from light summaries.
+
+mod data;
+mod pages;
+mod summary;
+
+pub use summary::Summary;
+
+use crate::config::Config;
+use crate::load::Error;
+use crate::output::Staging;
+use crate::public::DateView;
+use serde::Serialize;
+use std::path::Path;
+use tera::Tera;
+
+/// Built-in templates, by file name.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/html/base.html")),
+    ("macros.html", include_str!("../../templates/html/macros.html")),
+    ("home.html", include_str!("../../templates/html/home.html")),
+    ("decision.html", include_str!("../../templates/html/decision.html")),
+    ("list.html", include_str!("../../templates/html/list.html")),
+    ("browse.html", include_str!("../../templates/html/browse.html")),
+    ("call-in.html", include_str!("../../templates/html/call-in.html")),
+    ("forward-plan.html", include_str!("../../templates/html/forward-plan.html")),
+    ("search.html", include_str!("../../templates/html/search.html")),
+    ("404.html", include_str!("../../templates/html/404.html")),
+];
+
+/// Static assets copied into the site, by path.
+const ASSETS: &[(&str, &str)] = &[
+    ("assets/site.css", include_str!("../../templates/assets/site.css")),
+    ("assets/search.js", include_str!("../../templates/assets/search.js")),
+];
+
+/// Loads the templates: built-in ones, then the register's overrides.
+pub fn templates(root: &Path) -> Result<Tera, Error> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    let dir = root.join("templates/html");
+    let mut sources: Vec<(String, String)> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    for (name, source) in sources.iter_mut() {
+        let path = dir.join(&*name);
+        if path.is_file() {
+            *source = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, &e))?;
+        }
+    }
+    tera.add_raw_templates(sources).map_err(|e| template_error(&dir, &e))?;
+    Ok(tera)
+}
+
+/// Tera hides the useful part of its errors in the source chain.
+pub fn template_error(dir: &Path, e: &tera::Error) -> Error {
+    let mut what = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        what.push_str(": ");
+        what.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error { path: dir.to_path_buf(), what }
+}
+
+/// What every page's template sees about the site.
+#[derive(Serialize, Clone)]
+pub struct SiteView {
+    pub council: String,
+    pub language: String,
+    pub areas_label: String,
+    pub colour: String,
+    pub base_url: Option<String>,
+    pub today: DateView,
+    pub call_in_working_days: u32,
+    pub cutoff_time: Option<String>,
+}
+
+impl SiteView {
+    pub fn new(config: &Config, today: chrono::NaiveDate) -> Self {
+        SiteView {
+            council: config.council.clone(),
+            language: config.language.clone(),
+            areas_label: config.areas_label.clone(),
+            colour: config.primary_colour.clone(),
+            base_url: config.base_url.clone(),
+            today: DateView::new(today),
+            call_in_working_days: config.call_in.working_days,
+            cutoff_time: config.call_in.cutoff_time.clone(),
+        }
+    }
+}
+
+/// Everything the HTML stage needs, made once per build.
+pub struct Renderer<'a> {
+    pub tera: Tera,
+    pub site: SiteView,
+    pub config: &'a Config,
+    pub template_dir: std::path::PathBuf,
+}
+
+impl Renderer<'_> {
+    /// Renders a template with the site and the page's own context; `depth`
+    /// is how many folders the page sits below the site's root.
+    pub fn render(&self, template: &str, depth: usize, ctx: &mut tera::Context) -> Result<String, Error> {
+        ctx.insert("site", &self.site);
+        ctx.insert("root", &"../".repeat(depth));
+        ctx.insert("nav", nav_of(template));
+        self.tera.render(template, ctx).map_err(|e| template_error(&self.template_dir.join(template), &e))
+    }
+}
+
+/// Which main navigation item a template belongs to.
+fn nav_of(template: &str) -> &'static str {
+    match template {
+        "decision.html" | "list.html" => "decisions",
+        "browse.html" => "browse",
+        "call-in.html" => "call-in",
+        "forward-plan.html" => "forward-plan",
+        "search.html" => "search",
+        _ => "home",
+    }
+}
+
+/// Writes the site's static assets, and the council's colour as a
+/// stylesheet (the pages' Content-Security-Policy allows no inline style).
+pub fn write_assets(out: &Staging, config: &Config) -> Result<(), Error> {
+    for (path, text) in ASSETS {
+        out.write(path, text.as_bytes())?;
+    }
+    let colour = format!(":root {{ --council: {}; }}\n", config.primary_colour);
+    out.write("assets/council.css", colour.as_bytes())
+}
+
+pub use data::write_open_data;
+pub use pages::{write_decision_pages, write_listings};

@@ -1,0 +1,330 @@
+//! The pages: one per decision, the home page, paginated listings (all
+//! decisions; by year, decision maker, subject and area), call-in, the
+//! forward plan, search and the 404 page.
+
+use super::{Renderer, Summary};
+use crate::load::{Documents, Error};
+use crate::output::Staging;
+use crate::public::{self, Links, PublicRecord};
+use crate::records::{CallInState, Record};
+use crate::search;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use tera::Context;
+
+/// Decisions a listing page shows.
+pub const PAGE_SIZE: usize = 50;
+
+/// Renders and writes every decision page in parallel; returns the
+/// summaries listings are made from and the search entries, newest first.
+pub fn write_decision_pages(
+    r: &Renderer<'_>,
+    records: &[&Record],
+    documents: &Documents,
+    pdf_ids: &std::collections::HashSet<String>,
+    out: &Staging,
+) -> Result<Vec<(Summary, search::Entry)>, Error> {
+    let links = Links::new(records);
+    let mut pages = records
+        .par_iter()
+        .map(|rec| {
+            let view = public::view(rec, r.config, documents, &links, true);
+            let summary = Summary::of(&view);
+            let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
+            out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;
+            Ok((summary, search::entry(&view)))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    pages.sort_by_cached_key(|(s, _)| s.sort_key());
+    Ok(pages)
+}
+
+fn decision_page(r: &Renderer<'_>, d: &PublicRecord, summary: &Summary, has_pdf: bool) -> Result<String, Error> {
+    let mut ctx = Context::new();
+    ctx.insert("d", d);
+    ctx.insert("summary", summary);
+    ctx.insert("pdf", &has_pdf.then(|| format!("reports/{}.pdf", d.id)));
+    ctx.insert("json_ld", &json_ld(d, r.site.base_url.as_deref(), &r.site.council));
+    r.render("decision.html", 2, &mut ctx)
+}
+
+/// schema.org data for search engines; `</` escaped so the text cannot end
+/// the script element.
+fn json_ld(d: &PublicRecord, base_url: Option<&str>, council: &str) -> String {
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": d.title,
+        "provider": { "@type": "GovernmentOrganization", "name": d.council.as_deref().unwrap_or(council) },
+    });
+    if let Some(date) = &d.date {
+        v["datePublished"] = serde_json::Value::String(d.published.as_ref().unwrap_or(date).iso.clone());
+    }
+    if let Some(base) = base_url {
+        v["url"] = serde_json::Value::String(format!("{base}decisions/{}/", d.id));
+    }
+    serde_json::to_string(&v).unwrap_or_default().replace("</", "<\\/")
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    heading: Option<String>,
+    items: Vec<&'a Summary>,
+}
+
+/// A paginated listing written under `base` (e.g. `browse/year/2012`).
+struct Listing<'a> {
+    base: String,
+    title: String,
+    intro: Option<String>,
+    items: Vec<&'a Summary>,
+    by_month: bool,
+    feed: Option<String>,
+}
+
+fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, out: &Staging) -> Result<(), Error> {
+    let total = l.items.len().div_ceil(PAGE_SIZE).max(1);
+    let base_depth = l.base.split('/').count();
+    for page in 1..=total {
+        let chunk = l.items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied();
+        let groups = group(chunk, l.by_month);
+        let depth = if page == 1 { base_depth } else { base_depth + 2 };
+        let up = "../".repeat(depth);
+        let href = |n: usize| if n == 1 { format!("{up}{}/", l.base) } else { format!("{up}{}/page/{n}/", l.base) };
+        let pagination = Pagination {
+            current: page,
+            total,
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < total).then(|| href(page + 1)),
+            pages: page_numbers(page, total)
+                .into_iter()
+                .map(|n| PageLink { number: n, href: href(n), current: n == page })
+                .collect(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("title", &l.title);
+        ctx.insert("intro", &l.intro);
+        ctx.insert("groups", &groups);
+        ctx.insert("count", &l.items.len());
+        ctx.insert("pagination", &pagination);
+        ctx.insert("feed", &l.feed);
+        let html = r.render("list.html", depth, &mut ctx)?;
+        let path =
+            if page == 1 { format!("{}/index.html", l.base) } else { format!("{}/page/{page}/index.html", l.base) };
+        out.write(&path, html.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The page numbers to offer: first, last, and two either side.
+fn page_numbers(current: usize, total: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (1..=total).filter(|&n| n == 1 || n == total || n.abs_diff(current) <= 2).collect();
+    v.dedup();
+    v
+}
+
+fn group<'a>(items: impl Iterator<Item = &'a Summary>, by_month: bool) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for s in items {
+        let heading = if by_month { s.month.clone() } else { None };
+        match groups.last_mut() {
+            Some(g) if g.heading == heading => g.items.push(s),
+            _ => groups.push(Group { heading, items: vec![s] }),
+        }
+    }
+    groups
+}
+
+#[derive(Serialize)]
+struct Facet {
+    name: String,
+    href: String,
+    count: usize,
+}
+
+/// Names to URL slugs, unique within a facet.
+fn facet_slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut slugs = BTreeMap::new();
+    let mut sorted: Vec<&str> = names.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for name in sorted {
+        let base = crate::records::parse::slugify(name);
+        let base = if base.is_empty() { "other".to_string() } else { base };
+        let n = used.entry(base.clone()).or_insert(0);
+        *n += 1;
+        slugs.insert(name, if *n == 1 { base } else { format!("{base}-{n}") });
+    }
+    slugs
+}
+
+/// Every listing page: home, all decisions, browse pages, call-in, the
+/// forward plan, search and 404.
+pub fn write_listings(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+    let all: Vec<&Summary> = summaries.iter().collect();
+    write_listing(
+        r,
+        &Listing {
+            base: "decisions".into(),
+            title: "All decisions".into(),
+            intro: None,
+            items: all.clone(),
+            by_month: true,
+            feed: Some("feeds/decisions.atom".into()),
+        },
+        out,
+    )?;
+    let facets = write_facets(r, summaries, out)?;
+    let open = open_call_in(summaries);
+    let forthcoming = forward_plan(summaries);
+
+    let mut ctx = Context::new();
+    let decided = all.iter().filter(|s| s.status != "forthcoming" && s.status != "for-determination");
+    ctx.insert("latest", &decided.take(10).collect::<Vec<_>>());
+    ctx.insert("open", &open);
+    ctx.insert("forthcoming_count", &forthcoming.len());
+    ctx.insert("total", &summaries.len());
+    ctx.insert("years", &facets.get("year"));
+    out.write("index.html", r.render("home.html", 0, &mut ctx)?.as_bytes())?;
+
+    let mut ctx = Context::new();
+    ctx.insert("facets", &facets);
+    out.write("browse/index.html", r.render("browse.html", 1, &mut ctx)?.as_bytes())?;
+
+    let mut ctx = Context::new();
+    ctx.insert("items", &open);
+    out.write("call-in/index.html", r.render("call-in.html", 1, &mut ctx)?.as_bytes())?;
+
+    let mut ctx = Context::new();
+    ctx.insert("items", &forthcoming);
+    out.write("forward-plan/index.html", r.render("forward-plan.html", 1, &mut ctx)?.as_bytes())?;
+
+    let mut ctx = Context::new();
+    ctx.insert("facets", &facets);
+    out.write("search/index.html", r.render("search.html", 1, &mut ctx)?.as_bytes())?;
+
+    // The 404 page is served at any depth: its links start from the site's root.
+    let mut ctx = Context::new();
+    let root_path =
+        r.site.base_url.as_deref().and_then(|u| u.splitn(4, '/').nth(3)).map_or("/".to_string(), |p| format!("/{p}"));
+    ctx.insert("site", &r.site);
+    ctx.insert("root", &root_path);
+    ctx.insert("nav", "");
+    let html =
+        r.tera.render("404.html", &ctx).map_err(|e| super::template_error(&r.template_dir.join("404.html"), &e))?;
+    out.write("404.html", html.as_bytes())?;
+    Ok(())
+}
+
+fn open_call_in(summaries: &[Summary]) -> Vec<&Summary> {
+    let mut open: Vec<&Summary> = summaries.iter().filter(|s| s.call_in_state == CallInState::Open.as_str()).collect();
+    open.sort_by(|a, b| {
+        (a.deadline.as_ref().map(|d| &d.iso), &a.id).cmp(&(b.deadline.as_ref().map(|d| &d.iso), &b.id))
+    });
+    open
+}
+
+fn forward_plan(summaries: &[Summary]) -> Vec<&Summary> {
+    let mut items: Vec<&Summary> =
+        summaries.iter().filter(|s| s.status == "forthcoming" || s.status == "for-determination").collect();
+    items.sort_by(|a, b| {
+        (a.expected_date.as_ref().map(|d| &d.iso), &a.id).cmp(&(b.expected_date.as_ref().map(|d| &d.iso), &b.id))
+    });
+    items
+}
+
+/// The facet values of a summary (its decision maker, subjects or areas).
+type NamesOf = fn(&Summary) -> Vec<&str>;
+
+/// Browse pages by year, decision maker, subject and area; returns the
+/// facet lists for the browse index and the search page.
+fn write_facets(
+    r: &Renderer<'_>,
+    summaries: &[Summary],
+    out: &Staging,
+) -> Result<BTreeMap<&'static str, Vec<Facet>>, Error> {
+    let mut facets = BTreeMap::new();
+    // years, newest first
+    let mut years: BTreeMap<i32, Vec<&Summary>> = BTreeMap::new();
+    for s in summaries {
+        if let Some(y) = s.year {
+            years.entry(y).or_default().push(s);
+        }
+    }
+    let mut year_facets = Vec::new();
+    for (year, items) in years.iter().rev() {
+        let base = format!("browse/year/{year}");
+        write_listing(
+            r,
+            &Listing {
+                base: base.clone(),
+                title: format!("Decisions in {year}"),
+                intro: None,
+                items: items.clone(),
+                by_month: true,
+                feed: None,
+            },
+            out,
+        )?;
+        year_facets.push(Facet { name: year.to_string(), href: format!("{base}/"), count: items.len() });
+    }
+    facets.insert("year", year_facets);
+
+    let kinds: [(&'static str, &str, NamesOf); 3] = [
+        ("decision-maker", "Decisions by", |s| vec![s.decision_maker.as_str()]),
+        ("subject", "Decisions about", |s| s.subjects.iter().map(String::as_str).collect()),
+        ("area", "Decisions affecting", |s| s.areas.iter().map(String::as_str).collect()),
+    ];
+    for (key, lead, names_of) in kinds {
+        let mut by_name: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
+        for s in summaries {
+            for name in names_of(s) {
+                by_name.entry(name).or_default().push(s);
+            }
+        }
+        let slugs = facet_slugs(by_name.keys().copied());
+        let mut list = Vec::new();
+        for (name, items) in &by_name {
+            let base = format!("browse/{key}/{}", slugs[name]);
+            let feed = (key == "decision-maker").then(|| format!("feeds/{}.atom", slugs[name]));
+            write_listing(
+                r,
+                &Listing {
+                    base: base.clone(),
+                    title: format!("{lead} {name}"),
+                    intro: None,
+                    items: items.clone(),
+                    by_month: false,
+                    feed,
+                },
+                out,
+            )?;
+            list.push(Facet { name: name.to_string(), href: format!("{base}/"), count: items.len() });
+        }
+        facets.insert(key, list);
+    }
+    Ok(facets)
+}
+
+/// Slugs of decision makers, for per-maker feeds (the same as browse pages).
+pub fn decision_maker_slugs(summaries: &[Summary]) -> BTreeMap<&str, String> {
+    facet_slugs(summaries.iter().map(|s| s.decision_maker.as_str()))
+}

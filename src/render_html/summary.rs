@@ -1,0 +1,89 @@
+//! A light summary of a public record: what listings, feeds and facets
+//! need, so they never hold whole records.
+
+use crate::public::{DateView, PublicRecord};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub title: String,
+    pub council: Option<String>,
+    pub decision_maker: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub key_decision: bool,
+    pub exempt: bool,
+    pub call_in_state: &'static str,
+    pub call_in_label: &'static str,
+    pub deadline: Option<DateView>,
+    pub date: Option<DateView>,
+    pub year: Option<i32>,
+    /// "November 2012", for month headings.
+    pub month: Option<String>,
+    pub published: Option<DateView>,
+    pub expected_date: Option<DateView>,
+    pub forward_plan_ref: Option<String>,
+    pub forward_plan_published: Option<DateView>,
+    pub urgency: Option<&'static str>,
+    pub areas: Vec<String>,
+    pub subjects: Vec<String>,
+    /// A sentence or two for feeds and result lists.
+    pub excerpt: String,
+}
+
+impl Summary {
+    pub fn of(p: &PublicRecord) -> Summary {
+        let excerpt = match &p.exempt {
+            Some(e) => format!("Exempt information: {}.", e.citation),
+            None => {
+                let section = p
+                    .sections
+                    .iter()
+                    .find(|s| s.section == Some(crate::records::SectionKind::Purpose))
+                    .or_else(|| p.sections.iter().find(|s| s.section == Some(crate::records::SectionKind::Decision)))
+                    .or_else(|| p.sections.first());
+                section.map(|s| shorten(&crate::markdown::to_text(&s.markdown), 280)).unwrap_or_default()
+            }
+        };
+        Summary {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            council: p.council.clone(),
+            decision_maker: p.decision_maker.clone(),
+            status: p.status,
+            status_label: p.status_label,
+            key_decision: p.key_decision,
+            exempt: p.exempt.is_some(),
+            call_in_state: p.call_in.state,
+            call_in_label: p.call_in.state_label,
+            deadline: p.call_in.deadline.clone(),
+            date: p.date.clone(),
+            year: p.year,
+            month: p.date.as_ref().map(|d| d.long.split_once(' ').map_or(d.long.clone(), |(_, m)| m.to_string())),
+            published: p.published.clone(),
+            expected_date: p.expected_date.clone().or_else(|| p.not_before.clone()),
+            forward_plan_ref: p.forward_plan_ref.clone(),
+            forward_plan_published: p.forward_plan_published.clone(),
+            urgency: p.urgency.as_ref().and_then(|u| u.rule),
+            areas: p.areas.clone(),
+            subjects: p.subjects.clone(),
+            excerpt,
+        }
+    }
+
+    /// Newest first, then by id: the order of every listing.
+    pub fn sort_key(&self) -> (std::cmp::Reverse<Option<String>>, String) {
+        (std::cmp::Reverse(self.date.as_ref().map(|d| d.iso.clone())), self.id.clone())
+    }
+}
+
+/// Cuts text at a word boundary, with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}

@@ -1,0 +1,1 @@
+alert('this site calls alert()');
