@@ -117,6 +117,9 @@ fn print_human(checked: &Checked, quiet: bool) {
         let _ = writeln!(err, "{}\n", diag::render_human(d, color));
     }
     let (errors, warnings) = diag::counts(&checked.diags);
+    if quiet && errors == 0 {
+        return;
+    }
     let records = checked.records.len();
     let _ = writeln!(
         err,

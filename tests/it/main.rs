@@ -6,4 +6,5 @@ mod check;
 mod corpus;
 mod list;
 mod parse_props;
+mod site;
 mod support;
