@@ -427,7 +427,8 @@ async function main() {
       server.closeAllConnections?.();
       await new Promise((r) => server.close(() => r()));
       fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 });
-      if (startVnu.child && startVnu.child.exitCode === null) startVnu.child.kill('SIGKILL');
+      // The checker runs on after the browser closes; stop it only when giving up.
+      if (stopped && startVnu.child && startVnu.child.exitCode === null) startVnu.child.kill('SIGKILL');
     })();
     return cleaning;
   };
