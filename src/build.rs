@@ -19,6 +19,8 @@ pub struct BuildPlan {
     pub out: PathBuf,
     pub today: NaiveDate,
     pub keep_going: bool,
+    /// Render PDF reports (and link them from decision pages).
+    pub pdf: bool,
 }
 
 /// What a build did.
@@ -29,6 +31,9 @@ pub struct Built {
     /// Record files left out because they have errors.
     pub skipped: BTreeSet<PathBuf>,
     pub decisions: usize,
+    /// PDFs published, and how many of them were rendered anew (the rest
+    /// came from the cache).
+    pub reports: (usize, usize),
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -39,22 +44,24 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     timings.push(("load and check", started.elapsed()));
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
-        return Ok(Built { checked, published: false, skipped, decisions: 0, timings });
+        return Ok(Built { checked, published: false, skipped, decisions: 0, reports: (0, 0), timings });
     }
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
-    write_site(plan, &checked, &records, &mut timings)?;
-    Ok(Built { checked, published: true, skipped, decisions, timings })
+    let reports = write_site(plan, &checked, &records, &mut timings)?;
+    Ok(Built { checked, published: true, skipped, decisions, reports, timings })
 }
 
+/// Writes the site (and reports); returns (PDFs, PDFs rendered anew).
 fn write_site(
     plan: &BuildPlan,
     checked: &Checked,
     records: &[&Record],
     timings: &mut Vec<(&'static str, Duration)>,
-) -> Result<(), Error> {
+) -> Result<(usize, usize), Error> {
     let stage = Instant::now();
     let staging = Staging::new(&plan.out.join("site"))?;
+    let reports = if plan.pdf && cfg!(feature = "pdf") { Some(Staging::new(&plan.out.join("reports"))?) } else { None };
     let result = (|| {
         let tera = render_html::templates(&plan.root)?;
         let renderer = Renderer {
@@ -66,7 +73,13 @@ fn write_site(
         let documents = Documents::scan(&plan.root);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;
-        let pages = render_html::write_decision_pages(&renderer, records, &documents, &HashSet::new(), &staging)?;
+        timings.push(("assets and documents", stage.elapsed()));
+        let (pdf_ids, rendered) = match &reports {
+            Some(reports) => write_reports(plan, checked, records, &documents, &staging, reports, timings)?,
+            None => (HashSet::new(), 0),
+        };
+        let stage = Instant::now();
+        let pages = render_html::write_decision_pages(&renderer, records, &documents, &pdf_ids, &staging)?;
         timings.push(("decision pages", stage.elapsed()));
         let (summaries, entries): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
         let stage = Instant::now();
@@ -76,20 +89,59 @@ fn write_site(
         let stage = Instant::now();
         search::write_index(entries, &checked.config.language, &staging)?;
         timings.push(("search index", stage.elapsed()));
-        Ok(())
+        Ok((pdf_ids.len(), rendered))
     })();
     match result {
-        Ok(()) => {
+        Ok(counts) => {
             let stage = Instant::now();
             staging.publish()?;
+            if let Some(reports) = reports {
+                reports.publish()?;
+            }
             timings.push(("publish", stage.elapsed()));
-            Ok(())
+            Ok(counts)
         }
         Err(e) => {
             staging.discard();
+            if let Some(reports) = reports {
+                reports.discard();
+            }
             Err(e)
         }
     }
+}
+
+/// The PDFs: into the site (linked from decision pages) and into
+/// `<out>/reports`; cached under `<out>/.cache/reports`.
+#[cfg(feature = "pdf")]
+fn write_reports(
+    plan: &BuildPlan,
+    checked: &Checked,
+    records: &[&Record],
+    documents: &Documents,
+    site: &Staging,
+    reports: &Staging,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(HashSet<String>, usize), Error> {
+    let stage = Instant::now();
+    let cache = plan.out.join(".cache/reports");
+    let fresh =
+        crate::reports::write_public_reports(&plan.root, &cache, records, &checked.config, documents, site, reports)?;
+    timings.push(("PDF reports", stage.elapsed()));
+    Ok((crate::reports::public_ids(records), fresh))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn write_reports(
+    _plan: &BuildPlan,
+    _checked: &Checked,
+    _records: &[&Record],
+    _documents: &Documents,
+    _site: &Staging,
+    _reports: &Staging,
+    _timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(HashSet<String>, usize), Error> {
+    Ok((HashSet::new(), 0))
 }
 
 /// Copies the documents public records link to; exempt ones stay behind.

@@ -55,6 +55,11 @@ pub enum Command {
         after_help = "Examples:\n  decreg list --call-in open\n  decreg list --status forthcoming --format csv > forthcoming.csv"
     )]
     List(ListArgs),
+    /// Render one record's cabinet report or decision notice as PDF.
+    #[command(
+        after_help = "A report is made before the decision, a notice after it, unless --kind says.\nAn exempt decision gives an internal copy stamped NOT FOR PUBLICATION on every page;\nit is written only where -o says, never into the published output.\n\nExamples:\n  decreg report provision-of-education-services-to-oxfordshire-schools\n  decreg report decisions/2012/joint-work.md --kind notice -o notice.pdf"
+    )]
+    Report(ReportArgs),
     /// Show one record, resolved, by id or file.
     #[command(
         after_help = "Examples:\n  decreg show street-lighting-maintenance-contract-extension\n  decreg show decisions/2012/joint-work.md --format json"
@@ -95,6 +100,24 @@ pub struct ListArgs {
     /// Only records in this call-in state.
     #[arg(long = "call-in", value_enum, value_name = "STATE")]
     pub call_in: Option<CallInFilter>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A record's id, or the path of its file.
+    pub record: String,
+    /// Where to write the PDF (default: <id>.pdf here).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which document to make.
+    #[arg(long, value_enum)]
+    pub kind: Option<ReportKind>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKind {
+    Report,
+    Notice,
 }
 
 #[derive(Args, Debug)]

@@ -11,8 +11,10 @@
 //! 5. [`public`] makes the public view of each record: the one gate that
 //!    exempt information cannot pass;
 //! 6. [`render_html`] renders pages, listings and open data from public
-//!    views, [`search`] indexes them, and [`output`] stages the site and
-//!    swaps it into place ([`build`] orders these steps);
+//!    views, [`search`] indexes them, `render_pdf` makes cabinet reports and
+//!    decision notices through Typst (`reports` caches them), and
+//!    [`output`] stages the site and swaps it into place ([`build`] orders
+//!    these steps);
 //! 7. [`listing`] shows the resolved records to officers (`list`, `show`).
 //!
 //! Every content problem is a [`diag::Diagnostic`] with file, line and
@@ -29,6 +31,10 @@ pub mod output;
 pub mod public;
 pub mod records;
 pub mod render_html;
+#[cfg(feature = "pdf")]
+pub mod render_pdf;
+#[cfg(feature = "pdf")]
+pub mod reports;
 pub mod search;
 pub mod validate;
 pub mod yaml;

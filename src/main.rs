@@ -55,6 +55,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Build(_) => unreachable!("handled above"),
+        Command::Report(args) => report(cli, args, &checked),
         Command::Show(args) => {
             let record = listing::find(&checked, &args.record, &cli.root)
                 .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
@@ -74,6 +75,7 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         out: args.out.clone().unwrap_or_else(|| cli.root.join("output")),
         today,
         keep_going: args.keep_going,
+        pdf: !args.no_pdf,
     };
     let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
     print_human(&built.checked, true);
@@ -93,8 +95,54 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
     }
     if !cli.quiet {
         eprintln!("published {} decisions to {}", built.decisions, plan.out.join("site").display());
+        let (pdfs, fresh) = built.reports;
+        if pdfs > 0 {
+            eprintln!(
+                "{pdfs} PDF reports in {} ({fresh} rendered, {} unchanged)",
+                plan.out.join("reports").display(),
+                pdfs - fresh
+            );
+        }
     }
     Ok(if built.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+#[cfg(feature = "pdf")]
+fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Result<ExitCode, String> {
+    use decreg::render_pdf::data::DocKind;
+    let record = listing::find(checked, &args.record, &cli.root)
+        .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
+    let errors: Vec<_> = checked.diags.iter().filter(|d| d.is_error() && d.path == record.source).collect();
+    if !errors.is_empty() {
+        for d in &errors {
+            eprintln!("{}\n", diag::render_human(d, false));
+        }
+        return Err(format!("{} has errors: fix them first", record.source.display()));
+    }
+    let dest = match (&args.output, record.is_exempt()) {
+        (Some(o), _) => o.clone(),
+        (None, true) => {
+            return Err("this decision is exempt: its internal copy is written only where -o FILE says".into())
+        }
+        (None, false) => std::path::PathBuf::from(format!("{}.pdf", record.id)),
+    };
+    decreg::reports::check_destination(&cli.root, &dest).map_err(|e| e.to_string())?;
+    let kind = args.kind.map(|k| match k {
+        decreg::cli::ReportKind::Report => DocKind::Report,
+        decreg::cli::ReportKind::Notice => DocKind::Notice,
+    });
+    let bytes = decreg::reports::render_one(&cli.root, record, &checked.records, &checked.config, kind)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
+    if !cli.quiet {
+        eprintln!("wrote {}", dest.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn report(_cli: &Cli, _args: &decreg::cli::ReportArgs, _checked: &Checked) -> Result<ExitCode, String> {
+    Err("this decreg was built without PDF support (the `pdf` feature)".into())
 }
 
 fn write_stdout(s: &str) -> Result<(), String> {

@@ -209,6 +209,23 @@ fn outcome_code(o: Outcome) -> &'static str {
 
 /// The public view of a record. `html` fills sections' HTML (for pages).
 pub fn view(r: &Record, config: &Config, documents: &Documents, links: &Links<'_>, html: bool) -> PublicRecord {
+    make_view(r, config, documents, links, html, false)
+}
+
+/// Everything of a record, exempt parts included, for an internal copy
+/// (`decreg report` of an exempt decision). Never used for publication.
+pub fn internal_view(r: &Record, config: &Config, documents: &Documents, links: &Links<'_>) -> PublicRecord {
+    make_view(r, config, documents, links, false, true)
+}
+
+fn make_view(
+    r: &Record,
+    config: &Config,
+    documents: &Documents,
+    links: &Links<'_>,
+    html: bool,
+    internal: bool,
+) -> PublicRecord {
     let exempt = r.exempt.as_ref().map(|e| ExemptNotice {
         paragraphs: e.paragraphs.clone(),
         citation: citation(e, config),
@@ -237,7 +254,7 @@ pub fn view(r: &Record, config: &Config, documents: &Documents, links: &Links<'_
         forward_plan_ref: None,
         forward_plan_published: None,
         urgency: None,
-        call_in: call_in_view(r, config, exempt.is_none()),
+        call_in: call_in_view(r, config, exempt.is_none() || internal),
         meeting_body: None,
         meeting_date: None,
         meeting_item: None,
@@ -257,7 +274,7 @@ pub fn view(r: &Record, config: &Config, documents: &Documents, links: &Links<'_
         sections: Vec::new(),
         exempt,
     };
-    if p.exempt.is_none() {
+    if p.exempt.is_none() || internal {
         fill_public_fields(&mut p, r, config, documents, links, html);
     }
     p

@@ -6,5 +6,6 @@ mod check;
 mod corpus;
 mod list;
 mod parse_props;
+mod pdf;
 mod site;
 mod support;

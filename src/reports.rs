@@ -1,0 +1,120 @@
+//! PDFs in a build and on request. `decreg build` renders a cabinet report
+//! (before the decision) or a decision notice (after it) for every public
+//! decision, reusing cached PDFs of unchanged records; `decreg report`
+//! renders one, and for an exempt decision writes an internal copy stamped
+//! on every page, only where `-o` says.
+
+use crate::config::Config;
+use crate::load::{Documents, Error};
+use crate::output::Staging;
+use crate::public::{self, Links};
+use crate::records::Record;
+use crate::render_pdf::data::{doc_data, DocKind};
+use crate::render_pdf::Pdf;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The records that get a public PDF: every published one not exempt.
+pub fn public_ids(records: &[&Record]) -> HashSet<String> {
+    records.iter().filter(|r| !r.is_exempt()).map(|r| r.id.clone()).collect()
+}
+
+/// Renders (or takes from the cache) the PDF of every public record and
+/// writes it as `reports/<id>.pdf` in the site and `<id>.pdf` in the
+/// reports folder. Returns how many were rendered anew.
+pub fn write_public_reports(
+    root: &Path,
+    cache_dir: &Path,
+    records: &[&Record],
+    config: &Config,
+    documents: &Documents,
+    site: &Staging,
+    reports: &Staging,
+) -> Result<usize, Error> {
+    let pdf = Pdf::new(root)?;
+    std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, &e))?;
+    let links = Links::new(records);
+    let results: Vec<(PathBuf, bool)> = records
+        .par_iter()
+        .filter(|r| !r.is_exempt())
+        .map(|r| {
+            let view = public::view(r, config, documents, &links, false);
+            let data = doc_data(&view, config, DocKind::for_status(view.status), None);
+            let json =
+                serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+            let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
+            let (bytes, fresh) = match std::fs::read(&cached) {
+                Ok(b) => (b, false),
+                Err(_) => {
+                    let b = pdf
+                        .render_json(&r.id, data.kind, &json)
+                        .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+                    std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
+                    (b, true)
+                }
+            };
+            site.write(&format!("reports/{}.pdf", r.id), &bytes)?;
+            reports.write(&format!("{}.pdf", r.id), &bytes)?;
+            Ok((cached, fresh))
+        })
+        .collect::<Result<_, Error>>()?;
+    prune_cache(cache_dir, results.iter().map(|(p, _)| p.as_path()).collect());
+    Ok(results.iter().filter(|(_, fresh)| *fresh).count())
+}
+
+/// Removes cached PDFs this build did not use (their records changed or
+/// went); the cache folder is decreg's own.
+fn prune_cache(dir: &Path, used: HashSet<&Path>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.filter_map(Result::ok) {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "pdf") && !used.contains(path.as_path()) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// One document on request. An exempt record gives an internal copy,
+/// stamped "NOT FOR PUBLICATION" on every page.
+pub fn render_one(
+    root: &Path,
+    record: &Record,
+    all: &[Record],
+    config: &Config,
+    kind: Option<DocKind>,
+) -> Result<Vec<u8>, Error> {
+    let pdf = Pdf::new(root)?;
+    let documents = Documents::scan(root);
+    let refs: Vec<&Record> = all.iter().collect();
+    let links = Links::new(&refs);
+    let (view, stamp) = match &record.exempt {
+        Some(e) => {
+            let paras: Vec<String> = e.paragraphs.iter().map(u32::to_string).collect();
+            let word = if paras.len() == 1 { "paragraph" } else { "paragraphs" };
+            let stamp = format!("NOT FOR PUBLICATION — exempt information ({word} {})", paras.join(", "));
+            (public::internal_view(record, config, &documents, &links), Some(stamp))
+        }
+        None => (public::view(record, config, &documents, &links, false), None),
+    };
+    let kind = kind.unwrap_or_else(|| DocKind::for_status(view.status));
+    let data = doc_data(&view, config, kind, stamp);
+    pdf.render(&record.id, &data)
+}
+
+/// Refuses to write an internal copy into the published output.
+pub fn check_destination(root: &Path, dest: &Path) -> Result<(), Error> {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = parent.canonicalize().map_err(|e| Error::io(parent, &e))?;
+    for published in ["output/site", "output/reports"] {
+        if let Ok(p) = root.join(published).canonicalize() {
+            if parent.starts_with(&p) {
+                return Err(Error {
+                    path: dest.to_path_buf(),
+                    what: format!("decreg report never writes into {published}: choose a file elsewhere"),
+                });
+            }
+        }
+    }
+    Ok(())
+}

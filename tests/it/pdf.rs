@@ -1,0 +1,232 @@
+//! PDFs read back with poppler (pdftotext, pdfinfo, pdffonts), as a reader
+//! or a screen reader would: the seed report's text in order, the seed
+//! schedule's tables, embedded fonts, title and tagging, record text that
+//! looks like Typst printed as typed, exempt reports kept out of the
+//! published output, and an unchanged record not rendered twice.
+
+use super::support::*;
+use std::path::Path;
+use std::process::Command;
+
+fn text_of(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext runs");
+    // reading order; whitespace folded for matching
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// pdftotext joins a word hyphenated at a line's end; compare without hyphens.
+fn unhyphenated(text: &str) -> String {
+    text.replace(['-', ' '], "")
+}
+
+fn fonts_of(pdf: &Path) -> String {
+    let out = Command::new("pdffonts").arg(pdf).output().expect("pdffonts runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn info(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn build_with_pdf(root: &Path) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = decreg(root, &["build", "--out", dir.path().to_str().unwrap()]);
+    (dir, out)
+}
+
+#[test]
+fn the_sample_register_gets_a_pdf_for_every_public_decision() {
+    let (dir, out) = build_with_pdf(&repo());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reports = dir.path().join("reports");
+
+    // seed 002: the cabinet report, paragraphs 1 to 7 in order
+    let report = reports.join("provision-of-education-services-to-oxfordshire-schools.pdf");
+    let text = text_of(&report);
+    assert!(text.contains("PROVISION OF EDUCATION SERVICES TO OXFORDSHIRE SCHOOLS"), "{text}");
+    let mut at = 0;
+    for n in 1..=7 {
+        let needle = format!("{n}. ");
+        let found = text[at..].find(&needle).unwrap_or_else(|| panic!("paragraph {n} after byte {at}: {text}"));
+        at += found + needle.len();
+    }
+    assert!(
+        text.contains("The Cabinet is RECOMMENDED to agree that Oxfordshire County Council should formally withdraw"),
+        "{text}"
+    );
+    assert!(text.contains("Margaret Dennison"), "{text}");
+    let i = info(&report);
+    assert!(i.contains("Title:") && i.contains("Provision of Education Services to Oxfordshire Schools"), "{i}");
+    assert!(i.contains("Tagged:") && i.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{i}");
+
+    // seed 004: the KPI and staffing tables
+    let schedule = text_of(
+        &reports.join("hampshire-county-council-isle-of-wight-council-strategic-partnership-services-and-scope.pdf"),
+    );
+    for cell in [
+        "90%",
+        "100%",
+        "better than average",
+        "Top 25%",
+        "129",
+        "Steve Crocker",
+        "Stuart Ashley",
+        "Felicity Roe",
+        "Brian Pope",
+        "0.5",
+    ] {
+        assert!(schedule.contains(cell), "{cell} in {schedule}");
+    }
+
+    // seed 000: the decision notice with its dates
+    let notice = text_of(&reports.join("joint-work-with-the-isle-of-wight-to-deliver-education-support-services.pdf"));
+    for fact in
+        ["Recommendations Approved", "Alison Alexander", "13 November 2012", "22 November 2012", "21 November 2012"]
+    {
+        assert!(notice.contains(fact), "{fact} in {notice}");
+    }
+
+    // every font embedded
+    let pdfs: Vec<std::path::PathBuf> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    assert_eq!(pdfs.len(), 10, "every public decision of the sample register");
+    for pdf in &pdfs {
+        let pdf = pdf.clone();
+        let fonts = fonts_of(&pdf);
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{} has fonts", pdf.display());
+        for row in rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let emb = cols[cols.len() - 5];
+            assert_eq!(emb, "yes", "{}: {row}", pdf.display());
+        }
+    }
+
+    // no public PDF carries the exempt record's canary
+    for pdf in &pdfs {
+        assert!(!unhyphenated(&text_of(pdf)).contains("EXEMPTCANARY7f3a"), "{}", pdf.display());
+    }
+    // the exempt decision has no public PDF, anywhere
+    assert!(!reports.join("disposal-of-the-former-example-road-depot.pdf").exists());
+    assert!(!dir.path().join("site/reports/disposal-of-the-former-example-road-depot.pdf").exists());
+    // and decision pages link their PDF
+    let page = std::fs::read_to_string(
+        dir.path()
+            .join("site/decisions/joint-work-with-the-isle-of-wight-to-deliver-education-support-services/index.html"),
+    )
+    .unwrap();
+    assert!(page.contains("reports/joint-work-with-the-isle-of-wight-to-deliver-education-support-services.pdf"));
+    assert!(dir
+        .path()
+        .join("site/reports/joint-work-with-the-isle-of-wight-to-deliver-education-support-services.pdf")
+        .is_file());
+}
+
+#[test]
+fn pdfs_are_reproducible_and_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |d: &Path| decreg(&repo(), &["build", "--out", d.to_str().unwrap()]);
+    let first = out(dir.path());
+    assert!(String::from_utf8_lossy(&first.stderr).contains("rendered, 0 unchanged"));
+    let bytes =
+        std::fs::read(dir.path().join("reports/provision-of-education-services-to-oxfordshire-schools.pdf")).unwrap();
+    let second = out(dir.path());
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("(0 rendered, "),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    // a fresh folder (no cache) renders the same bytes
+    let other = tempfile::tempdir().unwrap();
+    out(other.path());
+    assert_eq!(
+        std::fs::read(other.path().join("reports/provision-of-education-services-to-oxfordshire-schools.pdf")).unwrap(),
+        bytes
+    );
+}
+
+#[test]
+fn typst_and_template_syntax_in_records_print_as_typed() {
+    let (dir, out) = build_with_pdf(&fixture("injection"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = text_of(&dir.path().join("reports/injection.pdf"));
+    for literal in [
+        "#read(\"/etc/passwd\")",
+        "#import \"common.typ\": *",
+        "$x^2$",
+        "@label",
+        "<label>",
+        "*stars*",
+        "_underscores_",
+        "{{ site.council }}",
+        "{% if true %}yes{% endif %}",
+        "#include \"report.typ\"",
+        "<script>alert(\"x\")</script>",
+        "#panic(\"stop\")",
+        "Cabinet #eval(\"1+1\") $y$",
+        "#read(\"/etc/hostname\")",
+    ] {
+        assert!(text.contains(literal), "{literal} in {text}");
+    }
+    // nothing was read from disk
+    let hostname = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    assert!(!text.contains("root:x:0:0"), "{text}");
+    if hostname.trim().len() > 3 {
+        assert!(!text.contains(hostname.trim()), "{text}");
+    }
+    // and the HTML page shows them as text too
+    let page = std::fs::read_to_string(dir.path().join("site/decisions/injection/index.html")).unwrap();
+    assert!(page.contains("{{ site.council }}") && page.contains("&lt;script&gt;alert("), "{page}");
+    assert!(!page.contains("<script>alert("));
+}
+
+#[test]
+fn an_exempt_report_is_an_internal_copy_written_only_where_asked() {
+    let id = "disposal-of-the-former-example-road-depot";
+    let refused = decreg(&repo(), &["report", id]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("only where -o"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("internal.pdf");
+    let out = decreg(&repo(), &["report", id, "-o", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages: usize = info(&pdf).lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    for page in 1..=pages {
+        let p = page.to_string();
+        let raw = Command::new("pdftotext").args(["-f", &p, "-l", &p]).arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&raw.stdout);
+        assert!(text.contains("NOT FOR PUBLICATION"), "page {page}: {text}");
+    }
+    assert!(unhyphenated(&text_of(&pdf)).contains("EXEMPTCANARY7f3a"), "the internal copy is complete");
+
+    // never into the published output
+    let site = repo().join("output/site");
+    std::fs::create_dir_all(&site).unwrap();
+    let into_site = decreg(&repo(), &["report", id, "-o", site.join("x.pdf").to_str().unwrap()]);
+    assert_eq!(into_site.status.code(), Some(2));
+    assert!(!site.join("x.pdf").exists());
+}
+
+#[test]
+fn report_kind_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("n.pdf");
+    let out = decreg(
+        &repo(),
+        &[
+            "report",
+            "provision-of-education-services-to-oxfordshire-schools",
+            "--kind",
+            "notice",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text_of(&pdf).contains("RECORD OF DECISION"), "{}", text_of(&pdf));
+}
