@@ -112,6 +112,10 @@ pub struct ReportArgs {
     /// Which document to make.
     #[arg(long, value_enum)]
     pub kind: Option<ReportKind>,
+    /// Print the JSON data the Typst template receives, instead of the PDF
+    /// (for template authors).
+    #[arg(long)]
+    pub data: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

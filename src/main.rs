@@ -119,6 +119,15 @@ fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Resul
         }
         return Err(format!("{} has errors: fix them first", record.source.display()));
     }
+    let kind = args.kind.map(|k| match k {
+        decreg::cli::ReportKind::Report => DocKind::Report,
+        decreg::cli::ReportKind::Notice => DocKind::Notice,
+    });
+    if args.data && !record.is_exempt() {
+        let data = decreg::reports::data_of(&cli.root, record, &checked.records, &checked.config, kind);
+        return write_stdout(&(serde_json::to_string_pretty(&data).map_err(|e| e.to_string())? + "\n"))
+            .map(|_| ExitCode::SUCCESS);
+    }
     let dest = match (&args.output, record.is_exempt()) {
         (Some(o), _) => o.clone(),
         (None, true) => {
@@ -127,10 +136,6 @@ fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Resul
         (None, false) => std::path::PathBuf::from(format!("{}.pdf", record.id)),
     };
     decreg::reports::check_destination(&cli.root, &dest).map_err(|e| e.to_string())?;
-    let kind = args.kind.map(|k| match k {
-        decreg::cli::ReportKind::Report => DocKind::Report,
-        decreg::cli::ReportKind::Notice => DocKind::Notice,
-    });
     let bytes = decreg::reports::render_one(&cli.root, record, &checked.records, &checked.config, kind)
         .map_err(|e| e.to_string())?;
     std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;

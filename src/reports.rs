@@ -9,11 +9,14 @@ use crate::load::{Documents, Error};
 use crate::output::Staging;
 use crate::public::{self, Links};
 use crate::records::Record;
-use crate::render_pdf::data::{doc_data, DocKind};
+use crate::render_pdf::data::{doc_data, DocData, DocKind};
 use crate::render_pdf::Pdf;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+/// Stack for each PDF worker thread.
+const TYPST_STACK: usize = 64 << 20;
 
 /// The records that get a public PDF: every published one not exempt.
 pub fn public_ids(records: &[&Record]) -> HashSet<String> {
@@ -35,30 +38,38 @@ pub fn write_public_reports(
     let pdf = Pdf::new(root)?;
     std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, &e))?;
     let links = Links::new(records);
-    let results: Vec<(PathBuf, bool)> = records
-        .par_iter()
-        .filter(|r| !r.is_exempt())
-        .map(|r| {
-            let view = public::view(r, config, documents, &links, false);
-            let data = doc_data(&view, config, DocKind::for_status(view.status), None);
-            let json =
-                serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-            let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
-            let (bytes, fresh) = match std::fs::read(&cached) {
-                Ok(b) => (b, false),
-                Err(_) => {
-                    let b = pdf
-                        .render_json(&r.id, data.kind, &json)
-                        .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-                    std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
-                    (b, true)
-                }
-            };
-            site.write(&format!("reports/{}.pdf", r.id), &bytes)?;
-            reports.write(&format!("{}.pdf", r.id), &bytes)?;
-            Ok((cached, fresh))
-        })
-        .collect::<Result<_, Error>>()?;
+    // Typst's layout recurses deeply on long reports; rayon's default 2 MB
+    // thread stacks are not enough for it.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(TYPST_STACK)
+        .build()
+        .map_err(|e| Error { path: cache_dir.to_path_buf(), what: format!("cannot start the PDF workers: {e}") })?;
+    let results: Vec<(PathBuf, bool)> = pool.install(|| {
+        records
+            .par_iter()
+            .filter(|r| !r.is_exempt())
+            .map(|r| {
+                let view = public::view(r, config, documents, &links, false);
+                let data = doc_data(&view, config, DocKind::for_status(view.status), None);
+                let json =
+                    serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+                let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
+                let (bytes, fresh) = match std::fs::read(&cached) {
+                    Ok(b) => (b, false),
+                    Err(_) => {
+                        let b = pdf
+                            .render_json(&r.id, data.kind, &json)
+                            .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+                        std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
+                        (b, true)
+                    }
+                };
+                site.write(&format!("reports/{}.pdf", r.id), &bytes)?;
+                reports.write(&format!("{}.pdf", r.id), &bytes)?;
+                Ok((cached, fresh))
+            })
+            .collect::<Result<_, Error>>()
+    })?;
     prune_cache(cache_dir, results.iter().map(|(p, _)| p.as_path()).collect());
     Ok(results.iter().filter(|(_, fresh)| *fresh).count())
 }
@@ -85,6 +96,13 @@ pub fn render_one(
     kind: Option<DocKind>,
 ) -> Result<Vec<u8>, Error> {
     let pdf = Pdf::new(root)?;
+    let data = data_of(root, record, all, config, kind);
+    pdf.render(&record.id, &data)
+}
+
+/// The data a template receives for one record (the internal copy's, for
+/// an exempt record).
+pub fn data_of(root: &Path, record: &Record, all: &[Record], config: &Config, kind: Option<DocKind>) -> DocData {
     let documents = Documents::scan(root);
     let refs: Vec<&Record> = all.iter().collect();
     let links = Links::new(&refs);
@@ -98,8 +116,7 @@ pub fn render_one(
         None => (public::view(record, config, &documents, &links, false), None),
     };
     let kind = kind.unwrap_or_else(|| DocKind::for_status(view.status));
-    let data = doc_data(&view, config, kind, stamp);
-    pdf.render(&record.id, &data)
+    doc_data(&view, config, kind, stamp)
 }
 
 /// Refuses to write an internal copy into the published output.

@@ -203,10 +203,45 @@ fn push_inline(stack: &mut [Frame], inline: Inline) {
     }
 }
 
+/// Puts an invisible break opportunity (U+200B) every 30 characters into
+/// runs of 40 or more letters or digits, which are never words and would
+/// otherwise run off the page.
+pub fn break_long_runs(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut run = 0;
+    if !text.chars().any(|c| {
+        run = if c.is_alphanumeric() { run + 1 } else { 0 };
+        run >= 40
+    }) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 30 * 3);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        while i < chars.len() && chars[i].is_alphanumeric() {
+            i += 1;
+        }
+        let len = i - start;
+        for (k, c) in chars[start..i].iter().enumerate() {
+            if len >= 40 && k > 0 && k % 30 == 0 {
+                out.push('\u{200B}');
+            }
+            out.push(*c);
+        }
+        if i < chars.len() {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn push_text(stack: &mut [Frame], text: &str) {
     if text.is_empty() {
         return;
     }
+    let text = &*break_long_runs(text);
     // Merge with a preceding text run, so a template sets fewer pieces.
     if let Some(
         Frame::Paragraph(c)
@@ -262,6 +297,16 @@ mod tests {
         assert_eq!(header.len(), 3);
         assert_eq!(rows[1][1], Vec::<Inline>::new());
         assert_eq!(rows[0][1], vec![text("Steve Crocker")]);
+    }
+
+    #[test]
+    fn long_runs_get_break_opportunities() {
+        let long = "a".repeat(70);
+        let text = format!("see {long} here");
+        let broken = break_long_runs(&text);
+        assert_eq!(broken.matches('\u{200B}').count(), 2);
+        assert_eq!(broken.replace('\u{200B}', ""), format!("see {long} here"));
+        assert!(matches!(break_long_runs("ordinary words only"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -66,7 +66,7 @@ impl Pdf {
         let engine = TypstEngine::builder()
             .fonts(fonts)
             .with_static_source_file_resolver(sources.iter().map(|(n, s)| (*n, s.clone())).collect::<Vec<_>>())
-            .comemo_evict_max_age(Some(30))
+            .comemo_evict_max_age(Some(4))
             .build();
         Ok(Pdf { engine, templates_hash: hasher.finish() })
     }
