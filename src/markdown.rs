@@ -19,7 +19,20 @@ pub fn options() -> Options {
 /// demoted below the section's own `<h2>`.
 pub fn to_html(markdown: &str) -> String {
     let text = split_hand_markers(markdown);
-    let events = Parser::new_ext(&text, options()).map(|e| match e {
+    // Links whose address is not a web, mail or relative one, and images
+    // (a record has none of its own), become their text.
+    let mut dropped: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(&text, options()).filter_map(move |e| match e {
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let keep = safe_url(dest_url);
+            dropped.push(!keep);
+            keep.then_some(e)
+        }
+        Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(e),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
+    });
+    let events = events.map(|e| match e {
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
             Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
         }
@@ -32,6 +45,43 @@ pub fn to_html(markdown: &str) -> String {
     let mut raw = String::with_capacity(text.len() + text.len() / 4);
     html::push_html(&mut raw, events);
     sanitiser().clean(&raw).to_string()
+}
+
+/// Whether a link may be followed from a page: web, mail and telephone
+/// links, and relative ones (no scheme).
+pub fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    if ["https://", "http://", "mailto:", "tel:"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // relative: no scheme before the first '/', '?' or '#'
+    let head = lower.split(['/', '?', '#']).next().unwrap_or("");
+    !head.contains(':') && !lower.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// A URL fit for an `href`: unsafe characters percent-encoded; `None` for a
+/// scheme a page must not link to.
+pub fn href(url: &str) -> Option<String> {
+    let url = url.trim();
+    if !safe_url(url) {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => out.push(b as char),
+            b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'&' | b'\''
+            | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'%' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    Some(out)
+}
+
+/// An e-mail address fit for a `mailto:` link.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && s.chars().all(|c| c.is_ascii_alphanumeric() || "@.-_+'".contains(c))
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -193,6 +243,21 @@ mod tests {
         );
         assert!(!link.contains("javascript"), "{link}");
         assert!(link.contains("<a href=\"https://example.org\" rel=\"noopener noreferrer\">ok</a>"), "{link}");
+    }
+
+    #[test]
+    fn unsafe_links_and_images_become_text() {
+        let html = to_html("[a](javascript:x) [b](data:text/html,x) [c](vbscript:x) ![d](https://x.org/i.png) [e](../f/) [g](https://x.org/?q=<s>)");
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
+        assert!(html.contains(">a</a>") == false && html.contains("a b c d"), "{html}");
+        assert_eq!(
+            href("https://example.org/r.pdf?a=1&b=<script>").unwrap(),
+            "https://example.org/r.pdf?a=1&b=%3Cscript%3E"
+        );
+        assert_eq!(href("javascript:alert(1)"), None);
+        assert_eq!(href(" JaVaScRiPt:alert(1)"), None);
+        assert!(is_email("jane.smith@example.gov.uk"));
+        assert!(!is_email("a@example.org\" onmouseover=\"x"));
     }
 
     #[test]

@@ -84,6 +84,29 @@ pub struct SectionView {
     pub html: Option<String>,
 }
 
+/// A person as a page shows them: the e-mail address is a link only when
+/// it is an address.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub mailto: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl PersonView {
+    pub fn of(p: &Person) -> PersonView {
+        PersonView {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            email: p.email.clone(),
+            mailto: p.email.as_deref().filter(|e| crate::markdown::is_email(e)).map(|e| format!("mailto:{e}")),
+            phone: p.phone.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
     pub id: String,
@@ -127,12 +150,12 @@ pub struct PublicRecord {
     pub meeting_body: Option<String>,
     pub meeting_date: Option<DateView>,
     pub meeting_item: Option<String>,
-    pub report_author: Option<Person>,
+    pub report_author: Option<PersonView>,
     pub report_by: Option<String>,
     pub lead_member: Option<String>,
-    pub lead_officer: Option<Person>,
+    pub lead_officer: Option<PersonView>,
     pub directorate: Option<String>,
-    pub contact_officers: Vec<Person>,
+    pub contact_officers: Vec<PersonView>,
     pub areas: Vec<String>,
     pub subjects: Vec<String>,
     /// `None`: not stated; empty: none declared.
@@ -310,12 +333,12 @@ fn fill_public_fields(
         p.meeting_date = dv(m.date);
         p.meeting_item = m.item.clone();
     }
-    p.report_author = r.report_author.clone();
+    p.report_author = r.report_author.as_ref().map(PersonView::of);
     p.report_by = r.report_by.clone();
     p.lead_member = r.lead_member.clone();
-    p.lead_officer = r.lead_officer.clone();
+    p.lead_officer = r.lead_officer.as_ref().map(PersonView::of);
     p.directorate = r.directorate.clone();
-    p.contact_officers = r.contact_officer.clone();
+    p.contact_officers = r.contact_officer.iter().map(PersonView::of).collect();
     p.areas = r.areas.clone();
     p.subjects = r.subjects.clone();
     p.interests = r.interests.clone();
@@ -380,7 +403,11 @@ fn document_view(d: &crate::records::Document, config: &Config, documents: &Docu
         };
     }
     // Only web links: `check` refuses others, and a page never carries them.
-    let url = d.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let url = d
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .and_then(crate::markdown::href);
     DocumentView {
         title: d.title.clone(),
         external: url.is_some(),

@@ -49,8 +49,8 @@ fn decision_page(r: &Renderer<'_>, d: &PublicRecord, summary: &Summary, has_pdf:
     r.render("decision.html", 2, &mut ctx)
 }
 
-/// schema.org data for search engines; `</` escaped so the text cannot end
-/// the script element.
+/// schema.org data for search engines; `<`, `>` and `&` escaped as JSON
+/// unicode escapes, so no record text can end or confuse the script element.
 fn json_ld(d: &PublicRecord, base_url: Option<&str>, council: &str) -> String {
     let mut v = serde_json::json!({
         "@context": "https://schema.org",
@@ -64,7 +64,11 @@ fn json_ld(d: &PublicRecord, base_url: Option<&str>, council: &str) -> String {
     if let Some(base) = base_url {
         v["url"] = serde_json::Value::String(format!("{base}decisions/{}/", d.id));
     }
-    serde_json::to_string(&v).unwrap_or_default().replace("</", "<\\/")
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[derive(Serialize)]

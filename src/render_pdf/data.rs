@@ -98,7 +98,7 @@ pub struct DocData {
     pub sections: Vec<Section>,
 }
 
-fn person(p: &crate::records::Person) -> String {
+fn person(p: &crate::public::PersonView) -> String {
     let mut s = p.name.clone();
     if let Some(r) = &p.role {
         s.push_str(", ");

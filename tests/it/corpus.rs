@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-fn gen_corpus(n: usize, bad: usize, dir: &Path) {
+pub fn gen_corpus(n: usize, bad: usize, dir: &Path) {
     let script = repo().join("../shared/bench/gen-corpus");
     let status = Command::new("python3")
         .arg(&script)

@@ -2,6 +2,7 @@
 //! register, fixture registers, generated ones).
 
 mod calendar;
+mod canary;
 mod check;
 mod corpus;
 mod list;

@@ -165,3 +165,217 @@ fn out_never_replaces_a_folder_decreg_did_not_write() {
     assert_eq!(std::fs::read_to_string(dir.path().join("site/index.html")).unwrap(), "the council's own page");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no staging folder left behind");
 }
+
+/// Every tag in an HTML document: (name, [(attribute, value)]).
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'<' && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic() {
+            let mut j = i + 1;
+            let mut quote = None;
+            while j < b.len() {
+                match (quote, b[j]) {
+                    (None, b'"' | b'\'') => quote = Some(b[j]),
+                    (Some(q), c) if c == q => quote = None,
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let inner = &html[i + 1..j.min(b.len())];
+            let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let mut attrs = Vec::new();
+            let rest = &inner[name.len()..];
+            let mut chars = rest.char_indices().peekable();
+            while let Some((k, c)) = chars.next() {
+                if c.is_ascii_alphabetic() {
+                    let start = k;
+                    let mut end = k + 1;
+                    while let Some(&(e, d)) = chars.peek() {
+                        if d.is_ascii_alphanumeric() || d == '-' {
+                            end = e + 1;
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    let attr = rest[start..end].to_ascii_lowercase();
+                    let mut value = String::new();
+                    if chars.peek().map(|&(_, d)| d) == Some('=') {
+                        chars.next();
+                        let q = chars.peek().map(|&(_, d)| d);
+                        if q == Some('"') || q == Some('\'') {
+                            chars.next();
+                            for (_, d) in chars.by_ref() {
+                                if Some(d) == q {
+                                    break;
+                                }
+                                value.push(d);
+                            }
+                        } else {
+                            while let Some(&(_, d)) = chars.peek() {
+                                if d.is_whitespace() {
+                                    break;
+                                }
+                                value.push(d);
+                                chars.next();
+                            }
+                        }
+                    }
+                    attrs.push((attr, value));
+                }
+            }
+            out.push((name.to_ascii_lowercase(), attrs));
+            i = j;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn hostile_records_render_harmlessly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = build(&fixture("hostile"), dir.path(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let allowed = [
+        "html",
+        "head",
+        "meta",
+        "title",
+        "link",
+        "script",
+        "body",
+        "a",
+        "header",
+        "div",
+        "span",
+        "nav",
+        "ul",
+        "ol",
+        "li",
+        "main",
+        "article",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "time",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "footer",
+        "form",
+        "label",
+        "input",
+        "button",
+        "select",
+        "option",
+        "fieldset",
+        "legend",
+        "noscript",
+        "br",
+        "hr",
+        "del",
+        "s",
+        "b",
+        "i",
+        "sup",
+        "sub",
+    ];
+    let mut pages = 0;
+    for (name, bytes) in files(&dir.path().join("site")) {
+        if !name.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        for (tag, attrs) in tags(&html) {
+            assert!(allowed.contains(&tag.as_str()), "<{tag}> in {name}");
+            for (attr, value) in &attrs {
+                assert!(!attr.starts_with("on"), "{attr} on <{tag}> in {name}");
+                let v = value.trim().to_ascii_lowercase();
+                assert!(
+                    !v.starts_with("javascript:") && !v.starts_with("data:") && !v.starts_with("vbscript:"),
+                    "{attr}={value} in {name}"
+                );
+                assert!(!(tag == "meta" && attr == "http-equiv" && v == "refresh"), "refresh in {name}");
+            }
+            if tag == "script" {
+                let kind = attrs.iter().find(|(a, _)| a == "type").map(|(_, v)| v.as_str());
+                let src = attrs.iter().find(|(a, _)| a == "src").map(|(_, v)| v.as_str());
+                assert!(
+                    kind == Some("application/ld+json") || src.is_some_and(|s| s.ends_with("assets/search.js")),
+                    "script in {name}"
+                );
+            }
+            if tag == "form" {
+                let action = attrs.iter().find(|(a, _)| a == "action").map(|(_, v)| v.as_str()).unwrap_or("");
+                assert!(action.ends_with("search/"), "a record's form in {name}");
+            }
+        }
+        // the text is still there to read
+        if name == "decisions/hostile/index.html" {
+            assert!(html.contains("&lt;script&gt;alert(&#x27;s1&#x27;)&lt;&#x2F;script&gt;"), "{html}");
+            assert!(html.contains("{{ site.council }}"));
+        }
+    }
+    assert!(pages > 5);
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = decreg(&repo(), &["build", "--out", out.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let site_before = files(&out.join("site"));
+    let reports_before = files(&out.join("reports"));
+    assert!(!reports_before.is_empty());
+
+    // a bigger register, whose build takes long enough to be killed midway
+    let big = dir.path().join("big");
+    super::corpus::gen_corpus(500, 0, &big);
+    for delay_ms in [100u64, 400, 900, 1800, 3000] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decreg"))
+            .args(["--root", big.to_str().unwrap(), "--today", TODAY, "build", "--out", out.to_str().unwrap(), "-q"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        assert!(!finished, "the build finished within {delay_ms} ms: make the register bigger");
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert!(files(&out.join("site")) == site_before, "the site changed after a kill at {delay_ms} ms");
+        assert!(files(&out.join("reports")) == reports_before, "the reports changed after a kill at {delay_ms} ms");
+    }
+    // the next build completes and clears what the killed ones left
+    let last = decreg(&repo(), &["build", "--out", out.to_str().unwrap()]);
+    assert!(last.status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
