@@ -10,6 +10,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// How deep lists and quotes may nest on a page (items count as a level).
+const MAX_NESTING: usize = 16;
+
 /// Markdown options shared by every renderer.
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -22,7 +25,18 @@ pub fn to_html(markdown: &str) -> String {
     // Links whose address is not a web, mail or relative one, and images
     // (a record has none of its own), become their text.
     let mut dropped: Vec<bool> = Vec::new();
+    // Lists and quotes past this depth are set as their text: hostile
+    // nesting would otherwise cost seconds in the sanitiser.
+    let mut containers: Vec<bool> = Vec::new();
     let events = Parser::new_ext(&text, options()).filter_map(move |e| match e {
+        Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Item) => {
+            let keep = containers.iter().filter(|k| **k).count() < MAX_NESTING;
+            containers.push(keep);
+            keep.then_some(e)
+        }
+        Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item) => {
+            containers.pop().unwrap_or(true).then_some(e)
+        }
         Event::Start(Tag::Link { ref dest_url, .. }) => {
             let keep = safe_url(dest_url);
             dropped.push(!keep);
@@ -258,6 +272,14 @@ mod tests {
         assert_eq!(href(" JaVaScRiPt:alert(1)"), None);
         assert!(is_email("jane.smith@example.gov.uk"));
         assert!(!is_email("a@example.org\" onmouseover=\"x"));
+    }
+
+    #[test]
+    fn deep_nesting_is_capped_and_kept_as_text() {
+        let html = to_html(&format!("{} deep", ">".repeat(10_000)));
+        assert!(html.matches("<blockquote>").count() <= MAX_NESTING, "{}", html.matches("<blockquote>").count());
+        assert!(html.contains("deep"));
+        assert_eq!(html.matches("<blockquote>").count(), html.matches("</blockquote>").count());
     }
 
     #[test]

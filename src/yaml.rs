@@ -16,7 +16,51 @@ use std::path::Path;
 /// Parses YAML text into a value; on failure, a diagnostic at the error's
 /// position (`first_line` is the file line on which `text` starts).
 pub fn parse(text: &str, path: &Path, first_line: u32) -> Result<Value, Diagnostic> {
+    if let Some((line, col)) = too_deep(text) {
+        return Err(Diagnostic::error(
+            "yaml-too-deep",
+            path,
+            format!("the YAML nests more than {MAX_DEPTH} levels of brackets here"),
+        )
+        .at((line + first_line - 1, col))
+        .hint("a record's fields nest a few levels at most: check for a runaway `[` or `{`"));
+    }
     serde_yaml::from_str::<Value>(text).map_err(|e| syntax_error(&e, text, path, first_line))
+}
+
+/// Deeper than any record needs; serde_yaml's own limit is reached only
+/// after seconds of work on hostile input.
+const MAX_DEPTH: usize = 64;
+
+/// Where unquoted `[`/`{` nesting first exceeds [`MAX_DEPTH`], if it does.
+fn too_deep(text: &str) -> Option<(u32, u32)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1u32, 0u32);
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        col += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                col = 0;
+                // a plain scalar's quote does not continue past its line
+                if quote == Some('\'') {
+                    quote = None;
+                }
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some((line, col));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn syntax_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: u32) -> Diagnostic {
@@ -25,6 +69,11 @@ fn syntax_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: u32)
     let msg = e.to_string();
     // serde_yaml appends " at line N column M": the location is shown separately.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if msg.contains("repetition limit exceeded") {
+        return Diagnostic::error("yaml-alias-bomb", path, "the YAML's aliases (`*name`) expand too far to be read")
+            .at((line, col))
+            .hint("a record needs no YAML anchors or aliases: write each value out");
+    }
     if let Some(key) = msg.strip_prefix("duplicate entry with key ") {
         let key = key.trim_matches('"');
         // serde_yaml points at the start of the map; point at the repeat.
@@ -525,6 +574,21 @@ mod tests {
         let d = parse(text, Path::new("a.md"), 2).unwrap_err();
         assert_eq!(d.code, "yaml-syntax");
         assert!(d.line >= 3, "line {}", d.line);
+    }
+
+    #[test]
+    fn hostile_yaml_is_refused_quickly() {
+        let deep = format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let d = parse(&deep, Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((d.code, d.line), ("yaml-too-deep", 2));
+        let mut bomb = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (name, prev) in
+            [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e"), ("g", "f"), ("h", "g"), ("i", "h")]
+        {
+            bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 9].join(", ")));
+        }
+        assert_eq!(parse(&bomb, Path::new("a.md"), 2).unwrap_err().code, "yaml-alias-bomb");
+        assert!(parse("title: 'it''s [not] {nested}'\nx: [[1], {a: [2]}]\n", Path::new("a.md"), 2).is_ok());
     }
 
     #[test]

@@ -56,12 +56,25 @@ enum Frame {
     Drop(Vec<Inline>),
 }
 
+/// Lists and quotes nested deeper than this are set as the text of the
+/// deepest one: no council paper nests further, and Typst (like any reader)
+/// has a limit to how deep a document may go.
+const MAX_NESTING: usize = 8;
+
+fn nesting(stack: &[Frame]) -> usize {
+    stack.iter().filter(|f| matches!(f, Frame::List { .. } | Frame::Quote(_))).count()
+}
+
 /// Parses record Markdown into blocks.
 pub fn parse(markdown: &str) -> Vec<Block> {
     let text = crate::markdown::split_hand_markers(markdown);
     let mut stack: Vec<Frame> = vec![Frame::Root(Vec::new())];
     for event in Parser::new_ext(&text, crate::markdown::options()) {
         match event {
+            Event::Start(tag) if too_deep(&stack, &tag) => {
+                push_text(&mut stack, " ");
+                stack.push(Frame::Drop(Vec::new()));
+            }
             Event::Start(tag) => stack.push(open(tag)),
             Event::End(_) if stack.len() > 1 => {
                 let frame = stack.pop().unwrap_or(Frame::Root(Vec::new()));
@@ -86,6 +99,16 @@ pub fn parse(markdown: &str) -> Vec<Block> {
         Some(Frame::Root(blocks)) => blocks,
         _ => Vec::new(),
     }
+}
+
+/// Whether a new container would nest too deep: a list or quote past
+/// [`MAX_NESTING`], anything inside text already flattened, or any element
+/// at all past a hard limit (emphasis inside emphasis a thousand deep).
+fn too_deep(stack: &[Frame], tag: &Tag<'_>) -> bool {
+    let container = matches!(tag, Tag::List(_) | Tag::BlockQuote(_));
+    stack.len() >= 4 * MAX_NESTING
+        || matches!(stack.last(), Some(Frame::Drop(_)))
+        || (container && nesting(stack) >= MAX_NESTING)
 }
 
 fn open(tag: Tag<'_>) -> Frame {
@@ -307,6 +330,29 @@ mod tests {
         assert_eq!(broken.matches('\u{200B}').count(), 2);
         assert_eq!(broken.replace('\u{200B}', ""), format!("see {long} here"));
         assert!(matches!(break_long_runs("ordinary words only"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_lost() {
+        let md = format!(
+            "{} deep quote\n\n{}",
+            ">".repeat(5000),
+            (0..300).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect::<String>()
+        );
+        let blocks = parse(&md);
+        fn depth(b: &[Block]) -> usize {
+            b.iter()
+                .map(|b| match b {
+                    Block::Quote { blocks } => 1 + depth(blocks),
+                    Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert!(depth(&blocks) <= MAX_NESTING, "{}", depth(&blocks));
+        let json = serde_json::to_string(&blocks).unwrap();
+        assert!(json.contains("deep quote") && json.contains("item 299"), "the text is kept");
     }
 
     #[test]
