@@ -150,6 +150,71 @@ fn sanitiser() -> &'static Builder<'static> {
     })
 }
 
+/// Checks rendered HTML holds only the tags and attributes the sanitiser
+/// allows (for tests and the fuzzer): every `<` in the output opens an
+/// allowed tag, since text `<` is escaped.
+pub fn check_safe_html(html: &str) -> Result<(), String> {
+    const TAGS: &[&str] = &[
+        "p",
+        "br",
+        "a",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "sup",
+        "sub",
+        "del",
+        "s",
+    ];
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i + 1..];
+        let end = rest.find('>').ok_or_else(|| format!("unclosed tag at {i}"))?;
+        let tag = rest[..end].trim_start_matches('/');
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if !TAGS.contains(&name.as_str()) {
+            return Err(format!("<{name}> at {i}"));
+        }
+        let mut attrs = tag[name.len()..].trim_start();
+        while !attrs.is_empty() && attrs != "/" {
+            let key_end = attrs.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(attrs.len());
+            let key = attrs[..key_end].to_ascii_lowercase();
+            attrs = &attrs[key_end..];
+            let mut value = "";
+            if let Some(v) = attrs.strip_prefix("=\"") {
+                let close = v.find('"').ok_or("unclosed attribute")?;
+                value = &v[..close];
+                attrs = &v[close + 1..];
+            }
+            attrs = attrs.trim_start();
+            if !matches!(key.as_str(), "href" | "rel" | "start") {
+                return Err(format!("attribute {key} on <{name}>"));
+            }
+            if key == "href" && !safe_url(&value.replace("&amp;", "&")) {
+                return Err(format!("href {value}"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Plain text of Markdown, for search and feeds: no markup, whitespace
 /// folded.
 pub fn to_text(markdown: &str) -> String {
@@ -280,6 +345,26 @@ mod tests {
         assert!(html.matches("<blockquote>").count() <= MAX_NESTING, "{}", html.matches("<blockquote>").count());
         assert!(html.contains("deep"));
         assert_eq!(html.matches("<blockquote>").count(), html.matches("</blockquote>").count());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn no_markup_gets_through(text in "([-<>/\"'=()\\[\\]!#*_`|\n :a-z0-9&;]|<script>|<img src=x onerror=alert(1)>|javascript:|<a href=|<svg onload=|<iframe|\\]\\(|&#106;){0,40}") {
+            let html = to_html(&text);
+            if let Err(why) = check_safe_html(&html) {
+                return Err(proptest::test_runner::TestCaseError::fail(format!("{why}: {html}")));
+            }
+        }
+    }
+
+    #[test]
+    fn the_checker_catches_markup() {
+        assert!(check_safe_html("<p>ok <a href=\"https://x.org\" rel=\"noopener noreferrer\">x</a></p>").is_ok());
+        assert!(check_safe_html("<script>x</script>").is_err());
+        assert!(check_safe_html("<a href=\"javascript:x\">x</a>").is_err());
+        assert!(check_safe_html("<p onclick=\"x\">x</p>").is_err());
     }
 
     #[test]

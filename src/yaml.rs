@@ -64,8 +64,13 @@ fn too_deep(text: &str) -> Option<(u32, u32)> {
 }
 
 fn syntax_error(e: &serde_yaml::Error, text: &str, path: &Path, first_line: u32) -> Diagnostic {
-    let (line, col) =
-        e.location().map(|l| (l.line() as u32 + first_line - 1, l.column() as u32)).unwrap_or((first_line, 0));
+    // libyaml points past the last line for an error at the end: show the last.
+    let last = first_line + text.lines().count().max(1) as u32 - 1;
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line() as u32 + first_line - 1, l.column() as u32))
+        .map(|(l, c)| if l > last { (last, 0) } else { (l, c) })
+        .unwrap_or((first_line, 0));
     let msg = e.to_string();
     // serde_yaml appends " at line N column M": the location is shown separately.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();

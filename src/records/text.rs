@@ -29,7 +29,13 @@ pub fn decode<'a>(bytes: &'a [u8], path: &Path) -> Result<Cow<'a, str>, Diagnost
             .at((1, 1))
             .hint("write the record's fields, or delete the file (or start its name with `_` to keep it as a draft)"));
     }
-    Ok(if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n")) } else { Cow::Borrowed(text) })
+    // A lone CR is a line break to YAML too (old Mac files): make it one,
+    // so every line number means the same line to decreg and to YAML.
+    Ok(if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    })
 }
 
 /// A Markdown record split in two: its front matter and its body, each with
@@ -96,6 +102,11 @@ mod tests {
     fn decodes_bom_and_crlf() {
         let t = decode(b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\n", p()).unwrap();
         assert_eq!(t, "---\ntitle: A\n---\n");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        assert_eq!(decode(b"a\rb\r\nc", p()).unwrap(), "a\nb\nc");
     }
 
     #[test]

@@ -231,6 +231,38 @@ mod tests {
         assert_eq!(ew().clear_working_days(d("2012-11-09"), d("2012-11-16")), 4);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The calendar agrees with a naive day-by-day count over the same
+        /// days off, for any region, closures, start and length.
+        #[test]
+        fn agrees_with_a_naive_count(start in 0u64..13_000, n in 1u32..25, region in 0usize..3, closures in proptest::collection::vec(0u64..13_500, 0..30), inclusive in proptest::bool::ANY) {
+            let base = d("2000-01-01");
+            let day = |k: u64| base.checked_add_days(Days::new(k)).unwrap();
+            let region = Region::ALL[region];
+            let closures: Vec<NaiveDate> = closures.into_iter().map(day).collect();
+            let cal = Calendar::new(region, &closures);
+            let mut off: HashSet<NaiveDate> = bank_holidays(region).into_iter().collect();
+            off.extend(closures.iter().copied());
+            let working = |x: NaiveDate| x.weekday().num_days_from_monday() < 5 && !off.contains(&x);
+            let published = day(start);
+            let mut counted = u32::from(inclusive && working(published));
+            let mut x = published;
+            while counted < n {
+                x = x.succ_opt().unwrap();
+                if working(x) {
+                    counted += 1;
+                }
+            }
+            let rule = CallInRule { working_days: n, counting: if inclusive { Counting::Inclusive } else { Counting::Clear }, cutoff_time: None, default_subject: true };
+            let expected = if inclusive && working(published) && n == 1 { published } else { x };
+            proptest::prop_assert_eq!(cal.call_in_deadline(published, &rule), expected);
+            let between = (1..(x - published).num_days()).filter(|k| working(published + Days::new(*k as u64))).count() as i64;
+            proptest::prop_assert_eq!(cal.clear_working_days(published, x), between);
+        }
+    }
+
     #[test]
     fn data_covers_every_year_and_region() {
         for region in Region::ALL {
