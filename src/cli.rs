@@ -60,6 +60,24 @@ pub enum Command {
         after_help = "A report is made before the decision, a notice after it, unless --kind says.\nAn exempt decision gives an internal copy stamped NOT FOR PUBLICATION on every page;\nit is written only where -o says, never into the published output.\n\nExamples:\n  decreg report provision-of-education-services-to-oxfordshire-schools\n  decreg report decisions/2012/joint-work.md --kind notice -o notice.pdf"
     )]
     Report(ReportArgs),
+    /// Start a new record with the fields and headings its kind needs.
+    #[command(
+        after_help = "Writes decisions/<year>/<slug>.md (or .yaml) and never overwrites a file.\n\nExamples:\n  decreg new \"Library Service Review\"\n  decreg new \"Street Lighting Contract\" --decision-maker \"Director of Place\" --kind officer-delegated\n  decreg new \"Fees and Charges 2027/28\" --date 2027-02-10 --yaml"
+    )]
+    New(NewArgs),
+    /// Print a JSON Schema of the record fields, for editors.
+    #[command(
+        after_help = "Example (VS Code with the YAML extension):\n  decreg schema > decreg.schema.json\n  then start a record with: # yaml-language-server: $schema=../../decreg.schema.json"
+    )]
+    Schema,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  decreg completions bash > /etc/bash_completion.d/decreg\n  decreg completions zsh > ~/.zfunc/_decreg"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Show one record, resolved, by id or file.
     #[command(
         after_help = "Examples:\n  decreg show street-lighting-maintenance-contract-extension\n  decreg show decisions/2012/joint-work.md --format json"
@@ -122,6 +140,29 @@ pub struct ReportArgs {
 pub enum ReportKind {
     Report,
     Notice,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// The decision's title.
+    pub title: String,
+    /// Who takes the decision (default: the first in register.yaml's list, else Cabinet).
+    #[arg(long, value_name = "NAME")]
+    pub decision_maker: Option<String>,
+    /// executive, individual-member, officer-delegated, committee or council.
+    #[arg(long, value_name = "KIND", value_parser = parse_kind, default_value = "executive")]
+    pub kind: crate::records::Kind,
+    /// The expected date of the decision (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub date: Option<NaiveDate>,
+    /// Write a pure-YAML record instead of Markdown.
+    #[arg(long)]
+    pub yaml: bool,
+}
+
+fn parse_kind(s: &str) -> Result<crate::records::Kind, String> {
+    crate::records::Kind::parse(s)
+        .ok_or_else(|| "one of executive, individual-member, officer-delegated, committee, council".to_string())
 }
 
 #[derive(Args, Debug)]

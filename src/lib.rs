@@ -20,6 +20,10 @@
 //! Every content problem is a [`diag::Diagnostic`] with file, line and
 //! column; stages return them beside their output.
 
+// The record schema (authoring.rs) is one large serde_json::json! literal.
+#![recursion_limit = "256"]
+
+pub mod authoring;
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -28,8 +28,19 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     let today = decreg::cli::resolve_today(cli.today)?;
-    if let Command::Build(args) = &cli.command {
-        return build(cli, args, today);
+    match &cli.command {
+        Command::Build(args) => return build(cli, args, today),
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&decreg::authoring::schema()).map_err(|e| e.to_string())?;
+            return write_stdout(&(text + "\n")).map(|_| ExitCode::SUCCESS);
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(*shell, &mut Cli::command(), "decreg", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::New(args) => return new(cli, args, today),
+        _ => {}
     }
     let started = Instant::now();
     let checked = decreg::check(&cli.root, today).map_err(|e| e.to_string())?;
@@ -54,7 +65,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build(_) => unreachable!("handled above"),
+        Command::Build(_) | Command::Schema | Command::Completions { .. } | Command::New(_) => {
+            unreachable!("handled above")
+        }
         Command::Report(args) => report(cli, args, &checked),
         Command::Show(args) => {
             let record = listing::find(&checked, &args.record, &cli.root)
@@ -148,6 +161,25 @@ fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Resul
 #[cfg(not(feature = "pdf"))]
 fn report(_cli: &Cli, _args: &decreg::cli::ReportArgs, _checked: &Checked) -> Result<ExitCode, String> {
     Err("this decreg was built without PDF support (the `pdf` feature)".into())
+}
+
+fn new(cli: &Cli, args: &decreg::cli::NewArgs, today: chrono::NaiveDate) -> Result<ExitCode, String> {
+    let (config, _) = decreg::config::Config::from_root(&cli.root).map_err(|e| e.to_string())?;
+    let maker = args
+        .decision_maker
+        .clone()
+        .or_else(|| config.decision_makers.as_ref().and_then(|l| l.first().cloned()))
+        .unwrap_or_else(|| "Cabinet".to_string());
+    let request = decreg::authoring::NewRecord {
+        title: &args.title,
+        decision_maker: &maker,
+        kind: args.kind,
+        date: args.date.unwrap_or(today),
+        yaml: args.yaml,
+    };
+    let path = decreg::authoring::new_record(&cli.root, &request).map_err(|e| e.to_string())?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_stdout(s: &str) -> Result<(), String> {

@@ -1,6 +1,7 @@
 //! Integration tests: the `decreg` binary run on real registers (the sample
 //! register, fixture registers, generated ones).
 
+mod authoring;
 mod calendar;
 mod canary;
 mod check;
