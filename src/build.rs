@@ -3,13 +3,14 @@
 //! `--keep-going`, and then every skipped record is named.
 
 use crate::load::{Documents, Error};
-use crate::output::Staging;
+use crate::output::{Progress, Staging};
 use crate::records::Record;
 use crate::render_html::{self, Renderer, SiteView};
 use crate::{public, search, Checked};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A checked plan for one build.
@@ -21,6 +22,8 @@ pub struct BuildPlan {
     pub keep_going: bool,
     /// Render PDF reports (and link them from decision pages).
     pub pdf: bool,
+    /// Where to show progress (a bar on a terminal, nothing otherwise).
+    pub progress: Arc<dyn Progress>,
 }
 
 /// What a build did.
@@ -40,6 +43,7 @@ pub struct Built {
 pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
+    plan.progress.stage("checking the register");
     let checked = crate::check(&plan.root, plan.today)?;
     timings.push(("load and check", started.elapsed()));
     let skipped = checked.files_with_errors();
@@ -48,7 +52,9 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     }
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
-    let reports = write_site(plan, &checked, &records, &mut timings)?;
+    let reports = write_site(plan, &checked, &records, &mut timings);
+    plan.progress.finish();
+    let reports = reports?;
     Ok(Built { checked, published: true, skipped, decisions, reports, timings })
 }
 
@@ -60,7 +66,7 @@ fn write_site(
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(usize, usize), Error> {
     let stage = Instant::now();
-    let staging = Staging::new(&plan.out.join("site"))?;
+    let staging = Staging::new(&plan.out.join("site"))?.with_progress(plan.progress.clone());
     let reports = if plan.pdf && cfg!(feature = "pdf") { Some(Staging::new(&plan.out.join("reports"))?) } else { None };
     let result = (|| {
         let tera = render_html::templates(&plan.root)?;
@@ -74,19 +80,23 @@ fn write_site(
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;
         timings.push(("assets and documents", stage.elapsed()));
+        plan.progress.stage("PDF reports");
         let (pdf_ids, rendered) = match &reports {
             Some(reports) => write_reports(plan, checked, records, &documents, &staging, reports, timings)?,
             None => (HashSet::new(), 0),
         };
         let stage = Instant::now();
+        plan.progress.stage("decision pages");
         let pages = render_html::write_decision_pages(&renderer, records, &documents, &pdf_ids, &staging)?;
         timings.push(("decision pages", stage.elapsed()));
         let (summaries, entries): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
         let stage = Instant::now();
+        plan.progress.stage("listings and open data");
         render_html::write_listings(&renderer, &summaries, &staging)?;
         render_html::write_open_data(&renderer, &summaries, &staging)?;
         timings.push(("listings and open data", stage.elapsed()));
         let stage = Instant::now();
+        plan.progress.stage("search index");
         search::write_index(entries, &checked.config.language, &staging)?;
         timings.push(("search index", stage.elapsed()));
         Ok((pdf_ids.len(), rendered))

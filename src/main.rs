@@ -89,6 +89,7 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         today,
         keep_going: args.keep_going,
         pdf: !args.no_pdf,
+        progress: progress(cli),
     };
     let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
     print_human(&built.checked, true);
@@ -180,6 +181,33 @@ fn new(cli: &Cli, args: &decreg::cli::NewArgs, today: chrono::NaiveDate) -> Resu
     let path = decreg::authoring::new_record(&cli.root, &request).map_err(|e| e.to_string())?;
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A spinner with the stage and the files written, on a terminal only.
+fn progress(cli: &Cli) -> std::sync::Arc<dyn decreg::output::Progress> {
+    use std::io::IsTerminal;
+    if cli.quiet || !std::io::stderr().is_terminal() {
+        return std::sync::Arc::new(decreg::output::Silent);
+    }
+    std::sync::Arc::new(Bar(indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg}: {pos} files written ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    )))
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl decreg::output::Progress for Bar {
+    fn stage(&self, name: &str) {
+        self.0.set_message(name.to_string());
+        self.0.tick();
+    }
+    fn file_written(&self) {
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }
 
 fn write_stdout(s: &str) -> Result<(), String> {

@@ -8,7 +8,23 @@ use crate::load::Error;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+/// Told of each stage and each file written, to show progress.
+pub trait Progress: Send + Sync {
+    fn stage(&self, name: &str);
+    fn file_written(&self);
+    fn finish(&self);
+}
+
+/// No progress shown (not a terminal, `-q`, tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _: &str) {}
+    fn file_written(&self) {}
+    fn finish(&self) {}
+}
 
 /// The marker decreg leaves in every folder it owns; it lists the files.
 pub const MARKER: &str = ".decreg-output";
@@ -18,6 +34,7 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     written: Mutex<BTreeSet<String>>,
+    progress: Arc<dyn Progress>,
 }
 
 impl Staging {
@@ -37,7 +54,18 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
-        Ok(Staging { target: target.to_path_buf(), dir, written: Mutex::new(BTreeSet::new()) })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            written: Mutex::new(BTreeSet::new()),
+            progress: Arc::new(Silent),
+        })
+    }
+
+    /// Reports each file written to `progress`.
+    pub fn with_progress(mut self, progress: Arc<dyn Progress>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Writes one file at `rel` (with `/` separators), refusing paths that
@@ -49,6 +77,7 @@ impl Staging {
         }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.progress.file_written();
         Ok(())
     }
 
