@@ -105,41 +105,42 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
+/// The tags a record's Markdown may produce on a page.
+const ALLOWED_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "a",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "sup",
+    "sub",
+    "del",
+    "s",
+];
+
 fn sanitiser() -> &'static Builder<'static> {
     static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
-        let tags: HashSet<&str> = [
-            "p",
-            "br",
-            "a",
-            "em",
-            "strong",
-            "b",
-            "i",
-            "code",
-            "pre",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "table",
-            "thead",
-            "tbody",
-            "tr",
-            "th",
-            "td",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "hr",
-            "sup",
-            "sub",
-            "del",
-            "s",
-        ]
-        .into_iter()
-        .collect();
+        let tags: HashSet<&str> = ALLOWED_TAGS.iter().copied().collect();
         let mut b = Builder::default();
         b.tags(tags)
             .generic_attributes(HashSet::new())
@@ -154,42 +155,12 @@ fn sanitiser() -> &'static Builder<'static> {
 /// allows (for tests and the fuzzer): every `<` in the output opens an
 /// allowed tag, since text `<` is escaped.
 pub fn check_safe_html(html: &str) -> Result<(), String> {
-    const TAGS: &[&str] = &[
-        "p",
-        "br",
-        "a",
-        "em",
-        "strong",
-        "b",
-        "i",
-        "code",
-        "pre",
-        "blockquote",
-        "ul",
-        "ol",
-        "li",
-        "table",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "sup",
-        "sub",
-        "del",
-        "s",
-    ];
     for (i, _) in html.match_indices('<') {
         let rest = &html[i + 1..];
         let end = rest.find('>').ok_or_else(|| format!("unclosed tag at {i}"))?;
         let tag = rest[..end].trim_start_matches('/');
         let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        if !TAGS.contains(&name.as_str()) {
+        if !ALLOWED_TAGS.contains(&name.as_str()) {
             return Err(format!("<{name}> at {i}"));
         }
         let mut attrs = tag[name.len()..].trim_start();
