@@ -65,6 +65,15 @@ pub enum Command {
         after_help = "Writes decisions/<year>/<slug>.md (or .yaml) and never overwrites a file.\n\nExamples:\n  decreg new \"Library Service Review\"\n  decreg new \"Street Lighting Contract\" --decision-maker \"Director of Place\" --kind officer-delegated\n  decreg new \"Fees and Charges 2027/28\" --date 2027-02-10 --yaml"
     )]
     New(NewArgs),
+    /// Preview the register on this machine, rebuilding as records change.
+    #[command(
+        after_help = "Serves on 127.0.0.1 only. Pages reload by themselves after each change;\nerrors show in the terminal and over the page, and the preview keeps running.\n\nExamples:\n  decreg serve\n  decreg serve --port 8080"
+    )]
+    Serve {
+        /// The port (0: any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
     /// Print a JSON Schema of the record fields, for editors.
     #[command(
         after_help = "Example (VS Code with the YAML extension):\n  decreg schema > decreg.schema.json\n  then start a record with: # yaml-language-server: $schema=../../decreg.schema.json"

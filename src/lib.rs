@@ -40,6 +40,7 @@ pub mod render_pdf;
 #[cfg(feature = "pdf")]
 pub mod reports;
 pub mod search;
+pub mod serve;
 pub mod validate;
 pub mod yaml;
 

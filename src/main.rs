@@ -40,6 +40,14 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::New(args) => return new(cli, args, today),
+        Command::Serve { port } => {
+            decreg::serve::serve(&cli.root, *port, today, |url| {
+                println!("serving the register at {url} (Ctrl-C to stop)");
+                let _ = std::io::stdout().flush();
+            })
+            .map_err(|e| e.to_string())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         _ => {}
     }
     let started = Instant::now();
@@ -65,7 +73,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build(_) | Command::Schema | Command::Completions { .. } | Command::New(_) => {
+        Command::Build(_) | Command::Schema | Command::Completions { .. } | Command::New(_) | Command::Serve { .. } => {
             unreachable!("handled above")
         }
         Command::Report(args) => report(cli, args, &checked),

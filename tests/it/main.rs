@@ -9,5 +9,6 @@ mod corpus;
 mod list;
 mod parse_props;
 mod pdf;
+mod serve;
 mod site;
 mod support;

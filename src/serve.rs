@@ -1,0 +1,222 @@
+//! `decreg serve`: a live preview for authors. Builds the register into
+//! `output/preview/`, serves it on 127.0.0.1 only, rebuilds when a record,
+//! `register.yaml`, a document or a template changes, and reloads open
+//! pages. A build with errors still shows the valid records, and the errors
+//! appear in the terminal and over the page.
+
+use crate::build::{build, BuildPlan};
+use crate::diag::{self, Diagnostic};
+use crate::load::Error;
+use crate::output::Silent;
+use chrono::NaiveDate;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// What the preview knows of the last build.
+#[derive(Default)]
+struct State {
+    version: u64,
+    errors: Vec<Diagnostic>,
+}
+
+const RELOAD_JS: &str = r#"// decreg serve: reloads the page when the register changes, and shows
+// the last build's errors over it.
+(function () {
+  let seen = null;
+  async function poll() {
+    try {
+      const v = await (await fetch("/__decreg/version", { cache: "no-store" })).text();
+      if (seen !== null && v !== seen) { location.reload(); return; }
+      seen = v;
+      const errors = await (await fetch("/__decreg/errors", { cache: "no-store" })).json();
+      let box = document.getElementById("decreg-errors");
+      if (errors.length === 0) { if (box) box.remove(); }
+      else {
+        if (!box) {
+          box = document.createElement("section");
+          box.id = "decreg-errors";
+          box.setAttribute("role", "alert");
+          box.className = "notice exempt-notice width";
+          document.body.prepend(box);
+        }
+        box.replaceChildren();
+        const h = document.createElement("h2");
+        h.textContent = errors.length + " problem" + (errors.length === 1 ? "" : "s") + " in the register (these records are not shown)";
+        box.append(h);
+        const ul = document.createElement("ul");
+        for (const e of errors) {
+          const li = document.createElement("li");
+          li.textContent = e.file + ":" + e.line + ": " + e.message + (e.hint ? " (" + e.hint + ")" : "");
+          ul.append(li);
+        }
+        box.append(ul);
+      }
+    } catch (e) { /* the preview is restarting */ }
+    setTimeout(poll, 700);
+  }
+  poll();
+})();
+"#;
+
+/// Runs the preview until the process is stopped. `ready` is told the
+/// address once the first build is served.
+pub fn serve(root: &Path, port: u16, today: NaiveDate, ready: impl FnOnce(&str)) -> Result<(), Error> {
+    let out = root.join("output/preview");
+    let state = Arc::new(Mutex::new(State::default()));
+    rebuild(root, &out, today, &state);
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
+    let addr = listener.local_addr().map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
+    ready(&format!("http://{addr}/"));
+    {
+        let (root, out, state) = (root.to_path_buf(), out.clone(), state.clone());
+        std::thread::spawn(move || watch(&root, &out, today, &state));
+    }
+    for stream in listener.incoming().flatten() {
+        let (site, state) = (out.join("site"), state.clone());
+        std::thread::spawn(move || {
+            let _ = answer(stream, &site, &state);
+        });
+    }
+    Ok(())
+}
+
+/// Builds, keeping going past errors, and records the outcome.
+fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
+    let plan = BuildPlan {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        today,
+        keep_going: true,
+        pdf: false,
+        progress: Arc::new(Silent),
+    };
+    let errors = match build(&plan) {
+        Ok(built) => {
+            let errors: Vec<Diagnostic> = built.checked.diags.iter().filter(|d| d.is_error()).cloned().collect();
+            for d in &errors {
+                eprintln!("{}\n", diag::render_human(d, false));
+            }
+            eprintln!("rebuilt: {} decisions, {} errors", built.decisions, errors.len());
+            errors
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            vec![Diagnostic::error("build-failed", &e.path, e.what.clone())]
+        }
+    };
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    s.version += 1;
+    s.errors = errors;
+}
+
+/// A fingerprint of everything a build reads: paths, sizes and times.
+fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, SystemTime)> {
+    let mut v = Vec::new();
+    for dir in ["decisions", "documents", "templates"] {
+        for e in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+            if let Ok(m) = e.metadata() {
+                v.push((e.path().to_path_buf(), m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+            }
+        }
+    }
+    if let Ok(m) = std::fs::metadata(root.join(crate::config::FILE_NAME)) {
+        v.push((root.join(crate::config::FILE_NAME), m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+    }
+    v.sort();
+    v
+}
+
+fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
+    let mut last = fingerprint(root);
+    loop {
+        std::thread::sleep(Duration::from_millis(400));
+        let now = fingerprint(root);
+        if now != last {
+            last = now;
+            rebuild(root, out, today, state);
+        }
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("atom") => "application/atom+xml",
+        Some("ics") => "text/calendar",
+        Some("csv") => "text/csv",
+        Some("pdf") => "application/pdf",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]) -> std::io::Result<()> {
+    write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len())?;
+    stream.write_all(body)
+}
+
+fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    // drain the headers
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    match path {
+        "/__decreg/version" => {
+            let v = state.lock().unwrap_or_else(|e| e.into_inner()).version;
+            return respond(&mut stream, "200 OK", "text/plain", v.to_string().as_bytes());
+        }
+        "/__decreg/errors" => {
+            let errors =
+                serde_json::to_vec(&state.lock().unwrap_or_else(|e| e.into_inner()).errors).unwrap_or_default();
+            return respond(&mut stream, "200 OK", "application/json", &errors);
+        }
+        "/__decreg/reload.js" => return respond(&mut stream, "200 OK", "text/javascript", RELOAD_JS.as_bytes()),
+        _ => {}
+    }
+    let rel: PathBuf =
+        path.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..").map(percent_decode).collect();
+    let mut file = site.join(rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, file) = if file.is_file() { ("200 OK", file) } else { ("404 Not Found", site.join("404.html")) };
+    let mut body = std::fs::read(&file).unwrap_or_default();
+    if file.extension().is_some_and(|e| e == "html") {
+        let html =
+            String::from_utf8_lossy(&body).replace("</body>", "<script src=\"/__decreg/reload.js\"></script>\n</body>");
+        body = html.into_bytes();
+    }
+    respond(&mut stream, status, content_type(&file), &body)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
