@@ -148,7 +148,20 @@ async function start() {
     status.textContent = "Search is not available at the moment. You can browse decisions instead.";
     return;
   }
-  buildFacets(await pagefind.filters(), initial.filters);
+  // The filter lists are fetched only when someone opens the filters (or
+  // arrives with filters in the address): a plain first search stays small.
+  const panel = document.getElementById("search-filters");
+  let facetsLoaded = false;
+  const loadFacets = async () => {
+    if (facetsLoaded) return;
+    facetsLoaded = true;
+    buildFacets(await pagefind.filters(), initial.filters);
+  };
+  if (Object.keys(initial.filters).length > 0) {
+    panel.open = true;
+    await loadFacets();
+  }
+  panel.addEventListener("toggle", () => { if (panel.open) loadFacets().then(() => run(false)); });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(true);
