@@ -187,7 +187,8 @@ fn new(cli: &Cli, args: &decreg::cli::NewArgs, today: chrono::NaiveDate) -> Resu
         yaml: args.yaml,
     };
     let path = decreg::authoring::new_record(&cli.root, &request).map_err(|e| e.to_string())?;
-    println!("{}", path.display());
+    // `decisions/2027/x.md`, not `./decisions/2027/x.md`, when run in the register
+    println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -205,17 +205,26 @@ fn push_block(stack: &mut [Frame], block: Block) {
     }
 }
 
+/// The run of inlines a frame collects, if it collects inlines.
+fn inlines_of(frame: &mut Frame) -> Option<&mut Vec<Inline>> {
+    match frame {
+        Frame::Paragraph(c)
+        | Frame::Heading(_, c)
+        | Frame::Cell(c)
+        | Frame::Span(_, c)
+        | Frame::Link(_, c)
+        | Frame::Drop(c)
+        | Frame::Item(_, c) => Some(c),
+        _ => None,
+    }
+}
+
 fn push_inline(stack: &mut [Frame], inline: Inline) {
+    if let Some(c) = stack.last_mut().and_then(inlines_of) {
+        c.push(inline);
+        return;
+    }
     match stack.last_mut() {
-        Some(
-            Frame::Paragraph(c)
-            | Frame::Heading(_, c)
-            | Frame::Cell(c)
-            | Frame::Span(_, c)
-            | Frame::Link(_, c)
-            | Frame::Drop(c)
-            | Frame::Item(_, c),
-        ) => c.push(inline),
         Some(Frame::Code(s)) => {
             if let Inline::Text { s: t } = inline {
                 s.push_str(&t);
@@ -266,16 +275,7 @@ fn push_text(stack: &mut [Frame], text: &str) {
     }
     let text = &*break_long_runs(text);
     // Merge with a preceding text run, so a template sets fewer pieces.
-    if let Some(
-        Frame::Paragraph(c)
-        | Frame::Heading(_, c)
-        | Frame::Cell(c)
-        | Frame::Span(_, c)
-        | Frame::Link(_, c)
-        | Frame::Drop(c)
-        | Frame::Item(_, c),
-    ) = stack.last_mut()
-    {
+    if let Some(c) = stack.last_mut().and_then(inlines_of) {
         if let Some(Inline::Text { s }) = c.last_mut() {
             s.push_str(text);
             return;

@@ -54,11 +54,17 @@ fn computed_deadline(r: &Record, ctx: &Context<'_>) -> Option<NaiveDate> {
     r.published.map(|p| ctx.calendar.call_in_deadline(p, &ctx.config.call_in))
 }
 
+/// Decisions that take effect: the decided ones, and superseded ones (which
+/// were decided, and took effect, before being replaced).
+fn takes_effect(r: &Record) -> bool {
+    r.status.is_decided() || r.status == crate::records::Status::Superseded
+}
+
 /// When the decision may be implemented: the working day after the call-in
 /// deadline; after a call-in, the outcome's date where the decision stands;
 /// at once for a decision not subject to call-in.
 fn computed_effective_from(r: &Record, ctx: &Context<'_>) -> Option<NaiveDate> {
-    if !r.status.is_decided() && r.status != crate::records::Status::Superseded {
+    if !takes_effect(r) {
         return None;
     }
     if !r.call_in.subject {
@@ -81,7 +87,7 @@ pub fn state(r: &Record, today: NaiveDate) -> CallInState {
     if r.status.is_pending() {
         return CallInState::Pending;
     }
-    if !r.status.is_decided() && r.status != crate::records::Status::Superseded {
+    if !takes_effect(r) {
         return CallInState::NotSubject;
     }
     if r.call_in.called_in.is_some() {

@@ -7,7 +7,6 @@
 
 use super::support::*;
 use serde_yaml::{Mapping, Value};
-use std::io::Read;
 use std::path::Path;
 
 struct Lcg(u64);
@@ -84,29 +83,26 @@ fn poison(text: &str, yaml: bool, canary: &str) -> String {
     }
 }
 
+/// Every output file's bytes (gzip decompressed), and for a PDF its text
+/// as pdftotext reads it, also with hyphens and spaces removed (pdftotext
+/// joins words hyphenated at a line's end).
 fn all_output_text(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-        let mut bytes = std::fs::read(e.path()).unwrap();
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            if flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).is_ok() {
-                bytes = plain;
+    output_files(dir)
+        .into_iter()
+        .map(|(rel, mut bytes)| {
+            if rel.ends_with(".pdf") {
+                let text =
+                    std::process::Command::new("pdftotext").arg(dir.join(&rel)).arg("-").output().unwrap().stdout;
+                let mut joined: Vec<u8> =
+                    text.iter().copied().filter(|b| *b != b'-' && !b.is_ascii_whitespace()).collect();
+                bytes.push(b'\n');
+                bytes.extend_from_slice(&text);
+                bytes.push(b'\n');
+                bytes.append(&mut joined);
             }
-        }
-        if rel.ends_with(".pdf") {
-            let text = std::process::Command::new("pdftotext").arg(e.path()).arg("-").output().unwrap().stdout;
-            // pdftotext joins words hyphenated at line ends: look without hyphens too
-            let mut joined: Vec<u8> = text.iter().copied().filter(|b| *b != b'-' && !b.is_ascii_whitespace()).collect();
-            bytes.push(b'\n');
-            bytes.extend_from_slice(&text);
-            bytes.push(b'\n');
-            bytes.append(&mut joined);
-        }
-        out.push((rel, bytes));
-    }
-    out
+            (rel, bytes)
+        })
+        .collect()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use super::support::*;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
@@ -13,21 +12,8 @@ fn build(root: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     decreg(root, &args)
 }
 
-/// Every file under `dir`, by relative path, gzip bodies decompressed.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-        let mut bytes = std::fs::read(entry.path()).unwrap();
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            if flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).is_ok() {
-                bytes = plain;
-            }
-        }
-        out.insert(rel, bytes);
-    }
-    out
+    output_files(dir)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
