@@ -6,7 +6,8 @@ use crate::load::{Documents, Error};
 use crate::output::{Progress, Staging};
 use crate::records::Record;
 use crate::render_html::{self, Renderer, SiteView};
-use crate::{public, search, Checked};
+use crate::stamp::{self, Stamp};
+use crate::{diag, public, search, Checked};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -22,13 +23,19 @@ pub struct BuildPlan {
     pub keep_going: bool,
     /// Render PDF reports (and link them from decision pages).
     pub pdf: bool,
+    /// Rebuild even when nothing has changed since the last clean build.
+    pub force: bool,
     /// Where to show progress (a bar on a terminal, nothing otherwise).
     pub progress: Arc<dyn Progress>,
 }
 
 /// What a build did.
 pub struct Built {
-    pub checked: Checked,
+    /// The register as checked; `None` when nothing had changed since the
+    /// last clean build (see `up_to_date`), so nothing was read.
+    pub checked: Option<Checked>,
+    /// Set when the output was already up to date: what it holds.
+    pub up_to_date: Option<Stamp>,
     /// Whether the site was published (swapped into place).
     pub published: bool,
     /// Record files left out because they have errors.
@@ -43,19 +50,46 @@ pub struct Built {
 pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
+    // Taken before anything is read: an edit made during the build makes
+    // the next build run again.
+    let inputs = stamp::inputs(&plan.root, plan.today, plan.pdf);
+    let last = stamp::read(&plan.out);
+    timings.push(("up-to-date check", started.elapsed()));
+    if let Some(last) = last.filter(|l| !plan.force && l.fingerprint == stamp::with_output(inputs, &plan.out)) {
+        let built = Built {
+            checked: None,
+            published: false,
+            skipped: BTreeSet::new(),
+            decisions: last.decisions,
+            reports: (last.reports, 0),
+            up_to_date: Some(last),
+            timings,
+        };
+        return Ok(built);
+    }
+    let started = Instant::now();
     plan.progress.stage("checking the register");
     let checked = crate::check(&plan.root, plan.today)?;
     timings.push(("load and check", started.elapsed()));
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
-        return Ok(Built { checked, published: false, skipped, decisions: 0, reports: (0, 0), timings });
+        let (checked, up_to_date) = (Some(checked), None);
+        return Ok(Built { checked, up_to_date, published: false, skipped, decisions: 0, reports: (0, 0), timings });
     }
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
+    stamp::clear(&plan.out);
     let reports = write_site(plan, &checked, &records, &mut timings);
     plan.progress.finish();
     let reports = reports?;
-    Ok(Built { checked, published: true, skipped, decisions, reports, timings })
+    // Only a build with no errors can be skipped next time: one that left
+    // records out must name them again.
+    if skipped.is_empty() {
+        let warnings = diag::counts(&checked.diags).1;
+        let fingerprint = stamp::with_output(inputs, &plan.out);
+        stamp::write(&plan.out, &Stamp { fingerprint, decisions, reports: reports.0, warnings })?;
+    }
+    Ok(Built { checked: Some(checked), up_to_date: None, published: true, skipped, decisions, reports, timings })
 }
 
 /// Writes the site (and reports); returns (PDFs, PDFs rendered anew).
@@ -87,17 +121,21 @@ fn write_site(
         };
         let stage = Instant::now();
         plan.progress.stage("decision pages");
-        let pages = render_html::write_decision_pages(&renderer, records, &documents, &pdf_ids, &staging)?;
+        let mut index = search::IndexBuilder::default();
+        let summaries =
+            render_html::write_decision_pages(&renderer, records, &documents, &pdf_ids, &staging, &mut index)?;
         timings.push(("decision pages", stage.elapsed()));
-        let (summaries, entries): (Vec<_>, Vec<_>) = pages.into_iter().unzip();
         let stage = Instant::now();
         plan.progress.stage("listings and open data");
-        render_html::write_listings(&renderer, &summaries, &staging)?;
-        render_html::write_open_data(&renderer, &summaries, &staging)?;
+        let (listings, open_data) = rayon::join(
+            || render_html::write_listings(&renderer, &summaries, &staging),
+            || render_html::write_open_data(&renderer, &summaries, &staging),
+        );
+        listings.and(open_data)?;
         timings.push(("listings and open data", stage.elapsed()));
         let stage = Instant::now();
         plan.progress.stage("search index");
-        search::write_index(entries, &checked.config.language, &staging)?;
+        search::write_index(index, &summaries, &staging)?;
         timings.push(("search index", stage.elapsed()));
         Ok((pdf_ids.len(), rendered))
     })();

@@ -106,6 +106,10 @@ pub struct BuildArgs {
     /// Build the site without the PDF reports.
     #[arg(long)]
     pub no_pdf: bool,
+    /// Rebuild even when nothing has changed since the last clean build
+    /// (by default such a build stops at once and says so).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -41,6 +41,7 @@ pub mod render_pdf;
 pub mod reports;
 pub mod search;
 pub mod serve;
+pub mod stamp;
 pub mod validate;
 pub mod yaml;
 

@@ -97,15 +97,36 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         today,
         keep_going: args.keep_going,
         pdf: !args.no_pdf,
+        force: args.force,
         progress: progress(cli),
     };
     let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
-    print_human(&built.checked, true);
     if cli.verbose {
         for (stage, took) in &built.timings {
             eprintln!("{stage:>24}: {took:.2?}");
         }
     }
+    if let Some(last) = &built.up_to_date {
+        if !cli.quiet {
+            let warnings = match last.warnings {
+                0 => String::new(),
+                1 => " (1 warning: see decreg check)".into(),
+                n => format!(" ({n} warnings: see decreg check)"),
+            };
+            let reports = match last.reports {
+                0 => String::new(),
+                n => format!(" and {n} PDF reports"),
+            };
+            eprintln!(
+                "nothing has changed since the last build: {} decisions{reports} in {} are up to date{warnings}",
+                last.decisions,
+                plan.out.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(checked) = &built.checked else { return Ok(ExitCode::SUCCESS) };
+    print_human(checked, true);
     if !built.published {
         eprintln!(
             "nothing was published: fix the errors above, or build with --keep-going to publish the valid records"

@@ -91,11 +91,14 @@ fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
         today,
         keep_going: true,
         pdf: false,
+        // the preview's own poll already saw a change
+        force: true,
         progress: Arc::new(Silent),
     };
     let errors = match build(&plan) {
         Ok(built) => {
-            let errors: Vec<Diagnostic> = built.checked.diags.iter().filter(|d| d.is_error()).cloned().collect();
+            let diags = built.checked.map(|c| c.diags).unwrap_or_default();
+            let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
             for d in &errors {
                 eprintln!("{}\n", diag::render_human(d, false));
             }

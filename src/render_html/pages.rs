@@ -16,28 +16,42 @@ use tera::Context;
 /// Decisions a listing page shows.
 pub const PAGE_SIZE: usize = 50;
 
-/// Renders and writes every decision page in parallel; returns the
-/// summaries listings are made from and the search entries, newest first.
+/// Decision pages rendered at a time: enough to keep both cores busy, few
+/// enough that a 100,000-decision register is never held as pages.
+const BATCH: usize = 2048;
+
+/// Renders and writes every decision page, a batch at a time in parallel,
+/// in listing order (newest first); adds each decision to the search index
+/// in that order and returns the summaries listings are made from.
 pub fn write_decision_pages(
     r: &Renderer<'_>,
     records: &[&Record],
     documents: &Documents,
     pdf_ids: &std::collections::HashSet<String>,
     out: &Staging,
-) -> Result<Vec<(Summary, search::Entry)>, Error> {
+    index: &mut search::IndexBuilder,
+) -> Result<Vec<Summary>, Error> {
     let links = Links::new(records);
-    let mut pages = records
-        .par_iter()
-        .map(|rec| {
-            let view = public::view(rec, r.config, documents, &links, true);
-            let summary = Summary::of(&view);
-            let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
-            out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;
-            Ok((summary, search::entry(&view)))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    pages.sort_by_cached_key(|(s, _)| s.sort_key());
-    Ok(pages)
+    let mut ordered = records.to_vec();
+    ordered.sort_by_cached_key(|rec| (std::cmp::Reverse(rec.date()), rec.id.clone()));
+    let mut summaries = Vec::with_capacity(ordered.len());
+    for batch in ordered.chunks(BATCH) {
+        let pages = batch
+            .par_iter()
+            .map(|rec| {
+                let view = public::view(rec, r.config, documents, &links, true);
+                let summary = Summary::of(&view);
+                let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
+                out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;
+                Ok((summary, search::terms(&view)))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        for (summary, terms) in pages {
+            index.add(terms);
+            summaries.push(summary);
+        }
+    }
+    Ok(summaries)
 }
 
 fn decision_page(r: &Renderer<'_>, d: &PublicRecord, summary: &Summary, has_pdf: bool) -> Result<String, Error> {
@@ -106,7 +120,7 @@ struct Listing<'a> {
 fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, out: &Staging) -> Result<(), Error> {
     let total = l.items.len().div_ceil(PAGE_SIZE).max(1);
     let base_depth = l.base.split('/').count();
-    for page in 1..=total {
+    (1..=total).into_par_iter().try_for_each(|page| {
         let chunk = l.items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied();
         let groups = group(chunk, l.by_month);
         let depth = if page == 1 { base_depth } else { base_depth + 2 };
@@ -132,9 +146,8 @@ fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, out: &Staging) -> Result<(),
         let html = r.render("list.html", depth, &mut ctx)?;
         let path =
             if page == 1 { format!("{}/index.html", l.base) } else { format!("{}/page/{page}/index.html", l.base) };
-        out.write(&path, html.as_bytes())?;
-    }
-    Ok(())
+        out.write(&path, html.as_bytes())
+    })
 }
 
 /// The page numbers to offer: first, last, and two either side.

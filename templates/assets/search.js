@@ -1,9 +1,17 @@
 // decreg search. Reads the query, sort and filters from the page address
-// (so a search can be linked and bookmarked), asks the Pagefind index
-// beside the site, and shows results. Every string from the index is put
-// into the page as text, never as HTML.
+// (so a search can be linked and bookmarked), fetches only the parts of
+// decreg's index the query needs (a manifest, one shard per word, the
+// summaries of the results shown) and shows the results. Every string
+// from the index is put into the page as text, never as HTML.
+// The index's format is described in src/search/files.rs.
 
 const PAGE = 20;
+// More words than this add little and would fetch a shard each.
+const MAX_WORDS = 8;
+// A query word shorter than the shards' prefixes also looks in up to this
+// many shards under it ("educ" finds "education" in shard "educa").
+const MAX_SHARDS_UNDER = 4;
+
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const sortSelect = document.getElementById("search-sort");
@@ -12,10 +20,244 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const fieldsets = [...document.querySelectorAll("#search-facets fieldset[data-filter]")];
 const siteRoot = new URL("../", window.location.href);
+const indexRoot = new URL("search-index/", siteRoot);
 
-let pagefind;
+let manifest;
+let shardSet;
+let maxPrefix = 0;
+const shardCache = new Map();
+const chunkCache = new Map();
+let facets = null;
 let results = [];
 let shown = 0;
+let runs = 0;
+
+// ---- fetching the index
+
+async function inflate(bytes) {
+  // gzip, unless the host already undid it (and said so)
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function fetchFile(path, fresh) {
+  const url = new URL(path, indexRoot);
+  if (!fresh) url.searchParams.set("v", manifest.stamp);
+  const response = await fetch(url, fresh ? { cache: "no-cache" } : {});
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return inflate(new Uint8Array(await response.arrayBuffer()));
+}
+
+const utf8 = new TextDecoder();
+const fetchJson = async (path, fresh) => JSON.parse(utf8.decode(await fetchFile(path, fresh)));
+
+function readVarint(bytes, at) {
+  let value = 0;
+  let scale = 1;
+  let b;
+  do {
+    b = bytes[at.pos++];
+    value += (b & 0x7f) * scale;
+    scale *= 128;
+  } while (b & 0x80);
+  return value;
+}
+
+// A shard: its terms, each with where its postings lie in the bytes.
+function parseShard(bytes) {
+  const at = { pos: 0 };
+  const terms = [];
+  const bitmapLength = Math.ceil(manifest.docs / 8);
+  const skip = (count) => { for (let c = 0; c < count; c++) while (bytes[at.pos++] & 0x80); };
+  const n = readVarint(bytes, at);
+  for (let i = 0; i < n; i++) {
+    const len = readVarint(bytes, at);
+    const term = utf8.decode(bytes.subarray(at.pos, at.pos + len));
+    at.pos += len;
+    const count = readVarint(bytes, at);
+    const form = bytes[at.pos++];
+    if (form === 0) {
+      terms.push({ term, count, start: at.pos });
+      skip(count);
+    } else {
+      // a bitmap of every decision, after the list of the heavier ones
+      const heavy = readVarint(bytes, at);
+      const start = at.pos;
+      skip(heavy);
+      terms.push({ term, count, start, heavy, bitmap: at.pos });
+      at.pos += bitmapLength;
+    }
+  }
+  return { bytes, terms };
+}
+
+// Calls visit(doc, weight) for each decision a term is in, in order.
+function eachPosting(shard, t, visit) {
+  const at = { pos: t.start };
+  const bytes = shard.bytes;
+  let doc = -1;
+  if (t.bitmap === undefined) {
+    for (let c = 0; c < t.count; c++) {
+      const v = readVarint(bytes, at);
+      doc += Math.floor(v / 16);
+      visit(doc, v % 16);
+    }
+    return;
+  }
+  const weights = new Map();
+  for (let c = 0; c < t.heavy; c++) {
+    const v = readVarint(bytes, at);
+    doc += Math.floor(v / 16);
+    weights.set(doc, v % 16);
+  }
+  for (let d = 0; d < manifest.docs; d++) {
+    if (bytes[t.bitmap + (d >> 3)] & (1 << (d & 7))) visit(d, weights.get(d) || 1);
+  }
+}
+
+function shard(prefix) {
+  if (!shardCache.has(prefix)) shardCache.set(prefix, fetchFile(`t/${prefix}.bin`).then(parseShard));
+  return shardCache.get(prefix);
+}
+
+// The shards a word's terms can be in: the one with the longest prefix of
+// the word, and a few under the word when the word is shorter than them.
+function shardsFor(word) {
+  const found = [];
+  for (let n = Math.min(word.length, maxPrefix); n >= 1; n--) {
+    if (shardSet.has(word.slice(0, n))) {
+      found.push(word.slice(0, n));
+      break;
+    }
+  }
+  const under = manifest.shards.filter((p) => p.length > word.length && p.startsWith(word));
+  if (under.length <= MAX_SHARDS_UNDER) found.push(...under);
+  return found;
+}
+
+// ---- the query
+
+// The words of a text as the index keeps them (see words() in src/search/mod.rs).
+function words(text) {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0 && w.length <= 40 && (w.length > 1 || /[0-9]/.test(w)));
+}
+
+// Scores every decision that has all the words: for each word the best of
+// its matching terms (a whole-word match counts more than a longer word it
+// begins), times how rare the word is.
+async function match(queryWords) {
+  const n = manifest.docs;
+  const score = new Float32Array(n);
+  const hits = new Uint8Array(n);
+  for (const word of queryWords) {
+    const shards = await Promise.all(shardsFor(word).map(shard));
+    const best = new Map();
+    for (const s of shards) {
+      for (const t of s.terms) {
+        if (!t.term.startsWith(word)) continue;
+        const factor = t.term === word ? 1 : 0.6;
+        eachPosting(s, t, (doc, weight) => {
+          const w = weight * factor;
+          if (!(best.get(doc) >= w)) best.set(doc, w);
+        });
+      }
+    }
+    const idf = Math.log(1 + n / Math.max(best.size, 1));
+    for (const [doc, w] of best) {
+      score[doc] += idf * w;
+      hits[doc]++;
+    }
+  }
+  const docs = [];
+  for (let d = 0; d < n; d++) if (hits[d] === queryWords.length) docs.push(d);
+  return { docs, score };
+}
+
+// ---- filters
+
+async function loadFacets() {
+  if (facets) return facets;
+  const raw = await fetchJson("facets.bin");
+  facets = {};
+  for (const [key, values] of Object.entries(raw)) {
+    facets[key] = values.map(([value, gaps]) => {
+      const docs = new Uint32Array(gaps.length);
+      let doc = -1;
+      gaps.forEach((g, i) => { doc += g; docs[i] = doc; });
+      return { value, docs };
+    });
+  }
+  return facets;
+}
+
+function chosenFilters() {
+  const chosen = {};
+  for (const box of document.querySelectorAll("#search-facets input:checked")) (chosen[box.name] ||= []).push(box.value);
+  return chosen;
+}
+
+// For each decision, how many of the chosen filters (other than `except`)
+// it passes: a filter passes with any of its chosen values.
+function filterCounts(chosen, except) {
+  const count = new Uint8Array(manifest.docs);
+  for (const key of Object.keys(chosen)) {
+    if (key === except) continue;
+    const seen = new Uint8Array(manifest.docs);
+    for (const v of facets[key] || []) {
+      if (chosen[key].includes(v.value)) for (const d of v.docs) seen[d] = 1;
+    }
+    for (let d = 0; d < seen.length; d++) count[d] += seen[d];
+  }
+  return count;
+}
+
+const chosenKeys = (chosen, except) => Object.keys(chosen).filter((k) => k !== except).length;
+
+function buildFacets(chosen) {
+  for (const fs of fieldsets) {
+    const key = fs.dataset.filter;
+    for (const old of fs.querySelectorAll(".facet-option")) old.remove();
+    const values = facets[key] || [];
+    fs.hidden = values.length === 0;
+    values.forEach(({ value, docs }, i) => {
+      const id = `f-${key}-${i}`;
+      const row = el("div", { class: "facet-option" });
+      const box = el("input", { type: "checkbox", id, name: key, value });
+      box.checked = (chosen[key] || []).includes(value);
+      box.addEventListener("change", () => run(true));
+      row.append(box, el("label", { for: id }, `${value} (${docs.length})`));
+      fs.append(row);
+    });
+  }
+}
+
+// The count beside each filter value is how many decisions the search
+// would find with that value ticked as well: the other filters apply,
+// and the filter's own other values do not.
+function updateCounts(queryDocs, chosen) {
+  if (!facets) return;
+  for (const fs of fieldsets) {
+    const key = fs.dataset.filter;
+    const passes = filterCounts(chosen, key);
+    const needed = chosenKeys(chosen, key);
+    const inResults = new Uint8Array(manifest.docs);
+    for (const d of queryDocs) if (passes[d] === needed) inResults[d] = 1;
+    (facets[key] || []).forEach(({ value, docs }, i) => {
+      let count = 0;
+      for (const d of docs) count += inResults[d];
+      const label = fs.querySelector(`label[for="f-${key}-${i}"]`);
+      if (label) label.textContent = `${value} (${count})`;
+    });
+  }
+}
+
+// ---- the page
 
 function params() {
   const p = new URLSearchParams(window.location.search);
@@ -42,71 +284,36 @@ function el(tag, attrs, text) {
   return node;
 }
 
-// Pagefind marks matches with <mark>; keep the marks, treat the rest as text.
-function excerptNode(html) {
-  const p = el("p", { class: "item-excerpt" });
-  const doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
-  for (const node of doc.body.childNodes) {
-    if (node.nodeName === "MARK") p.append(el("mark", {}, node.textContent));
-    else p.append(document.createTextNode(node.textContent));
+// The text with each word that begins with a query word marked.
+function marked(tag, attrs, text, queryWords) {
+  const node = el(tag, attrs);
+  let last = 0;
+  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    const folded = words(m[0]);
+    if (!folded.some((f) => queryWords.some((w) => f.startsWith(w)))) continue;
+    node.append(document.createTextNode(text.slice(last, m.index)), el("mark", {}, m[0]));
+    last = m.index + m[0].length;
   }
-  return p;
+  node.append(document.createTextNode(text.slice(last)));
+  return node;
 }
 
-function facetOrder(key, entries) {
-  if (key === "year") return entries.sort((a, b) => b[0].localeCompare(a[0]));
-  return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+function chunk(n) {
+  if (!chunkCache.has(n)) chunkCache.set(n, fetchJson(`d/${n}.bin`));
+  return chunkCache.get(n);
 }
 
-function buildFacets(available, chosen) {
-  for (const fs of fieldsets) {
-    const key = fs.dataset.filter;
-    for (const old of fs.querySelectorAll(".facet-option")) old.remove();
-    const values = facetOrder(key, Object.entries(available[key] || {}));
-    fs.hidden = values.length === 0;
-    values.forEach(([value, count], i) => {
-      const id = `f-${key}-${i}`;
-      const row = el("div", { class: "facet-option" });
-      const box = el("input", { type: "checkbox", id, name: key, value });
-      box.checked = (chosen[key] || []).includes(value);
-      box.addEventListener("change", () => run(true));
-      const label = el("label", { for: id }, `${value} (${count})`);
-      row.append(box, label);
-      fs.append(row);
-    });
-  }
-}
-
-// Counts beside each filter follow the current search.
-function updateCounts(remaining) {
-  for (const box of document.querySelectorAll("#search-facets input")) {
-    const count = (remaining[box.name] || {})[box.value] || 0;
-    const label = document.querySelector(`label[for="${box.id}"]`);
-    if (label) label.textContent = `${box.value} (${count})`;
-  }
-}
-
-function chosenFilters() {
-  const filters = {};
-  for (const box of document.querySelectorAll("#search-facets input:checked")) {
-    (filters[box.name] ||= []).push(box.value);
-  }
-  const out = {};
-  for (const [k, v] of Object.entries(filters)) out[k] = { any: v };
-  return out;
-}
-
-async function showMore() {
+async function showMore(queryWords, run) {
   const batch = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(batch.map((r) => r.data()));
-  for (const d of data) {
+  const rows = await Promise.all(batch.map(async (doc) => (await chunk(Math.floor(doc / manifest.chunk)))[doc % manifest.chunk]));
+  if (run !== runs) return;
+  for (const [id, title, maker, date, statusLabel, excerpt] of rows) {
     const li = el("li", { class: "decision-item" });
     const h3 = el("h3", { class: "item-title" });
-    h3.append(el("a", { href: new URL(d.url.replace(/^\//, ""), siteRoot).pathname }, d.meta.title || d.url));
-    li.append(h3);
-    const bits = [d.meta.decision_maker, d.meta.date_long, d.meta.status].filter(Boolean);
-    li.append(el("p", { class: "item-meta" }, bits.join(" · ")));
-    if (d.excerpt) li.append(excerptNode(d.excerpt));
+    const link = marked("a", { href: new URL(`decisions/${id}/`, siteRoot).pathname }, title, queryWords);
+    h3.append(link);
+    li.append(h3, el("p", { class: "item-meta" }, [maker, date, statusLabel].filter(Boolean).join(" · ")));
+    if (excerpt) li.append(marked("p", { class: "item-excerpt" }, excerpt, queryWords));
     list.append(li);
   }
   shown += batch.length;
@@ -114,26 +321,41 @@ async function showMore() {
 }
 
 async function run(record) {
+  const thisRun = ++runs;
   if (record) writeParams();
   const q = input.value.trim();
-  const filters = chosenFilters();
+  const all = [...new Set(words(q))];
+  const queryWords = all.slice(0, MAX_WORDS);
+  const chosen = chosenFilters();
   list.replaceChildren();
   shown = 0;
-  if (!q && Object.keys(filters).length === 0) {
+  if (queryWords.length === 0 && Object.keys(chosen).length === 0) {
     results = [];
-    status.textContent = "Enter words to search for, or choose a filter.";
+    status.textContent = q ? `No decisions found for “${q}”.` : "Enter words to search for, or choose a filter.";
     more.hidden = true;
     return;
   }
   status.textContent = "Searching…";
-  const sort = sortSelect.value === "newest" ? { date: "desc" } : sortSelect.value === "oldest" ? { date: "asc" } : undefined;
-  const search = await pagefind.search(q || null, { filters, sort });
-  results = search ? search.results : [];
-  if (search && search.filters) updateCounts(search.filters);
+  let docs;
+  let score = null;
+  if (queryWords.length > 0) ({ docs, score } = await match(queryWords));
+  else docs = Array.from({ length: manifest.docs }, (_, d) => d);
+  if (thisRun !== runs) return;
+  updateCounts(docs, chosen);
+  if (facets && Object.keys(chosen).length > 0) {
+    const passes = filterCounts(chosen, null);
+    const needed = chosenKeys(chosen, null);
+    docs = docs.filter((d) => passes[d] === needed);
+  }
+  // documents are numbered newest first
+  if (sortSelect.value === "oldest") docs.reverse();
+  else if (sortSelect.value !== "newest" && score) docs.sort((a, b) => score[b] - score[a] || a - b);
+  results = docs;
   const n = results.length;
   const what = q ? ` for “${q}”` : "";
-  status.textContent = n === 0 ? `No decisions found${what}.` : `${n} decision${n === 1 ? "" : "s"} found${what}.`;
-  await showMore();
+  const cut = all.length > MAX_WORDS ? ` Only the first ${MAX_WORDS} words were searched for.` : "";
+  status.textContent = (n === 0 ? `No decisions found${what}.` : `${n} decision${n === 1 ? "" : "s"} found${what}.`) + cut;
+  await showMore(queryWords, thisRun);
 }
 
 async function start() {
@@ -141,9 +363,9 @@ async function start() {
   input.value = initial.q;
   sortSelect.value = ["relevance", "newest", "oldest"].includes(initial.sort) ? initial.sort : "relevance";
   try {
-    pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    await pagefind.init();
+    manifest = await fetchJson("manifest.bin", true);
+    shardSet = new Set(manifest.shards);
+    maxPrefix = Math.max(0, ...manifest.shards.map((p) => p.length));
   } catch (e) {
     status.textContent = "Search is not available at the moment. You can browse decisions instead.";
     return;
@@ -151,23 +373,22 @@ async function start() {
   // The filter lists are fetched only when someone opens the filters (or
   // arrives with filters in the address): a plain first search stays small.
   const panel = document.getElementById("search-filters");
-  let facetsLoaded = false;
-  const loadFacets = async () => {
-    if (facetsLoaded) return;
-    facetsLoaded = true;
-    buildFacets(await pagefind.filters(), initial.filters);
+  const openFilters = async () => {
+    const first = !facets;
+    await loadFacets();
+    if (first) buildFacets(params().filters);
   };
   if (Object.keys(initial.filters).length > 0) {
     panel.open = true;
-    await loadFacets();
+    await openFilters();
   }
-  panel.addEventListener("toggle", () => { if (panel.open) loadFacets().then(() => run(false)); });
+  panel.addEventListener("toggle", () => { if (panel.open) openFilters().then(() => run(false)); });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(true);
   });
   sortSelect.addEventListener("change", () => run(true));
-  more.addEventListener("click", () => showMore());
+  more.addEventListener("click", () => showMore([...new Set(words(input.value))].slice(0, MAX_WORDS), runs));
   await run(false);
 }
 

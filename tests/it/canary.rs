@@ -138,7 +138,7 @@ fn no_canary_of_an_exempt_record_reaches_any_output_byte() {
     let out = decreg(&reg, &["build", "--out", out_dir.to_str().unwrap()]);
     assert!(out.status.success(), "seed {seed}: {}", String::from_utf8_lossy(&out.stderr));
     let outputs = all_output_text(&out_dir);
-    assert!(outputs.iter().any(|(n, _)| n.starts_with("site/pagefind/")));
+    assert!(outputs.iter().any(|(n, _)| n.starts_with("site/search-index/")));
     assert!(outputs.iter().any(|(n, _)| n.ends_with(".pdf")));
     for (canary, source) in &canaries {
         for (name, bytes) in &outputs {

@@ -1,0 +1,215 @@
+//! The search index: decreg's own, made for a register of any size. The
+//! browser fetches only the pieces a query needs: a small manifest, one
+//! shard per query word (terms grouped by their first letters, split until
+//! each shard is small), and the result summaries it shows, four
+//! decisions a file. Filters are precomputed lists of decisions per value,
+//! fetched only when someone opens the filters.
+//!
+//! Everything indexed comes from public views ([`PublicRecord`]) and
+//! their [`Summary`], never from HTML, so nothing a page hides can be
+//! searched for.
+//!
+//! Documents are numbered in listing order (newest first), so "newest
+//! first" is the order of document numbers and postings are written in
+//! ascending order as pages are rendered, batch by batch.
+
+mod files;
+
+use crate::public::PublicRecord;
+use crate::render_html::Summary;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+pub use files::{write_index, INDEX_DIR};
+
+/// Words longer than this are not indexed (no real word is; hostile
+/// input might be).
+const MAX_WORD: usize = 40;
+
+/// The highest weight a term can have in one decision (4 bits).
+const MAX_WEIGHT: u8 = 15;
+
+/// The indexed terms of one decision with their weights (1..=15): a word
+/// in the title counts most, then one in the decision maker, subjects or
+/// areas, then how often it comes in the text.
+pub struct Terms(Vec<(String, u8)>);
+
+/// The words of a text as the index keeps them: lower case, accents
+/// dropped, letters and digits only; single letters are left out, single
+/// digits kept. `search.js` does exactly the same to a query.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut folded = text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).flat_map(char::to_lowercase);
+    std::iter::from_fn(move || loop {
+        let mut word = String::new();
+        for c in folded.by_ref() {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                word.push(c);
+            } else if !word.is_empty() {
+                break;
+            }
+        }
+        if word.is_empty() {
+            return None;
+        }
+        let kept = word.len() <= MAX_WORD && (word.len() > 1 || word.as_bytes()[0].is_ascii_digit());
+        if kept {
+            return Some(word);
+        }
+    })
+}
+
+/// The terms of a public record.
+pub fn terms(p: &PublicRecord) -> Terms {
+    // (title hits, label hits, text hits) per word
+    let mut counts: HashMap<String, (u32, u32, u32)> = HashMap::new();
+    for w in words(&p.title) {
+        counts.entry(w).or_default().0 += 1;
+    }
+    let mut labels: Vec<&str> = vec![&p.decision_maker];
+    labels.extend(p.council.as_deref());
+    labels.extend(p.reference.as_deref());
+    labels.extend(p.areas.iter().map(String::as_str));
+    labels.extend(p.subjects.iter().map(String::as_str));
+    labels.extend(p.report_author.as_ref().map(|a| a.name.as_str()));
+    labels.extend(p.exempt.as_ref().map(|e| e.citation.as_str()));
+    for label in labels {
+        for w in words(label) {
+            counts.entry(w).or_default().1 += 1;
+        }
+    }
+    for s in &p.sections {
+        for w in words(&s.heading).chain(words(&crate::markdown::to_text(&s.markdown))) {
+            counts.entry(w).or_default().2 += 1;
+        }
+    }
+    let mut terms: Vec<(String, u8)> = counts
+        .into_iter()
+        .map(|(w, (title, label, text))| {
+            let text_weight = match text {
+                0 => 0,
+                1 => 1,
+                2..=3 => 2,
+                _ => 3,
+            };
+            let weight = 8 * u8::from(title > 0) + 4 * u8::from(label > 0) + text_weight;
+            (w, weight.clamp(1, MAX_WEIGHT))
+        })
+        .collect();
+    terms.sort_unstable();
+    Terms(terms)
+}
+
+/// One term's postings, gap-coded as it grows: each decision is the varint
+/// of `(gap << 4) | weight`, the first gap counted from -1.
+#[derive(Default)]
+struct Postings {
+    last: Option<u32>,
+    count: u32,
+    bytes: Vec<u8>,
+}
+
+impl Postings {
+    fn push(&mut self, doc: u32, weight: u8) {
+        let gap = self.last.map_or(doc + 1, |last| doc - last);
+        files::push_varint(&mut self.bytes, (u64::from(gap) << 4) | u64::from(weight));
+        self.last = Some(doc);
+        self.count += 1;
+    }
+
+    /// The decisions and weights, in order.
+    fn decode(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut at = 0;
+        let mut doc: i64 = -1;
+        std::iter::from_fn(move || {
+            let mut v: u64 = 0;
+            let mut shift = 0;
+            loop {
+                let b = *self.bytes.get(at)?;
+                at += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            doc += (v >> 4) as i64;
+            Some((doc as u32, (v & 15) as u8))
+        })
+    }
+}
+
+/// The index as it is built, decision by decision, in listing order.
+#[derive(Default)]
+pub struct IndexBuilder {
+    terms: HashMap<Box<str>, Postings>,
+    docs: u32,
+}
+
+impl IndexBuilder {
+    /// Adds the next decision (numbered in the order added).
+    pub fn add(&mut self, terms: Terms) {
+        let doc = self.docs;
+        for (term, weight) in terms.0 {
+            match self.terms.get_mut(term.as_str()) {
+                Some(p) => p.push(doc, weight),
+                None => {
+                    let mut p = Postings::default();
+                    p.push(doc, weight);
+                    self.terms.insert(term.into_boxed_str(), p);
+                }
+            }
+        }
+        self.docs += 1;
+    }
+
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+}
+
+/// The facets a search can be filtered by, with each decision's values.
+pub const FACETS: [&str; 7] = ["decision_maker", "year", "status", "key_decision", "call_in", "subject", "area"];
+
+/// The values of facet `key` for one decision.
+pub fn facet_values<'a>(s: &'a Summary, key: &str) -> Vec<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow::{Borrowed, Owned};
+    match key {
+        "decision_maker" => vec![Borrowed(s.decision_maker.as_str())],
+        "year" => s.year.map(|y| Owned(y.to_string())).into_iter().collect(),
+        "status" => vec![Borrowed(s.status_label)],
+        "key_decision" => vec![Borrowed(if s.key_decision { "Key decision" } else { "Not a key decision" })],
+        "call_in" => vec![Borrowed(s.call_in_label)],
+        "subject" => s.subjects.iter().map(|v| Borrowed(v.as_str())).collect(),
+        "area" => s.areas.iter().map(|v| Borrowed(v.as_str())).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_fold_case_and_accents_and_split_on_the_rest() {
+        let w: Vec<String> = words("Café Révisé: £1.2m for the Council’s “Station Quarter” a 5 x").collect();
+        assert_eq!(w, ["cafe", "revise", "1", "2m", "for", "the", "council", "station", "quarter", "5"]);
+    }
+
+    #[test]
+    fn overlong_words_are_dropped() {
+        let long = "a".repeat(MAX_WORD + 1);
+        assert_eq!(words(&format!("x{long} ok")).collect::<Vec<_>>(), ["ok"]);
+    }
+
+    #[test]
+    fn postings_are_gap_coded_with_their_weight() {
+        let mut p = Postings::default();
+        p.push(0, 3);
+        p.push(5, 15);
+        p.push(300, 1);
+        // (1 << 4) | 3 = 19; (5 << 4) | 15 = 95; (295 << 4) | 1 = 4721 = 0xF1 0x24 as varint
+        assert_eq!(p.bytes, [19, 95, 0xF1, 0x24]);
+        assert_eq!(p.count, 3);
+        assert_eq!(p.decode().collect::<Vec<_>>(), [(0, 3), (5, 15), (300, 1)]);
+    }
+}

@@ -1,0 +1,154 @@
+//! The build stamp: a fingerprint of everything a build reads (the
+//! register's files by path, size and modification time, the options, the
+//! day and decreg itself), kept beside the output after a clean build. When
+//! the next build finds the same fingerprint and its output still in place,
+//! there is nothing to do, and it says so in a fraction of a second
+//! instead of rebuilding a register of 100,000 decisions.
+
+use crate::load::Error;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// Where the stamp is kept, under the output folder.
+const FILE: &str = ".cache/build-stamp";
+
+/// What a clean build published, kept with its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub fingerprint: u64,
+    pub decisions: usize,
+    pub reports: usize,
+    pub warnings: usize,
+}
+
+/// The fingerprint of what a build of `root` reads, taken before it reads.
+pub fn inputs(root: &Path, today: NaiveDate, pdf: bool) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    // decreg itself: a rebuilt binary may render differently
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+        file_facts(&meta).hash(&mut h);
+    }
+    (today, pdf).hash(&mut h);
+    let config = std::fs::metadata(root.join(crate::config::FILE_NAME)).ok();
+    config.as_ref().map(file_facts).hash(&mut h);
+    for dir in ["decisions", "documents", "templates"] {
+        (dir, tree_facts(&root.join(dir))).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The inputs' fingerprint joined with the output as it stands: a build
+/// whose output was replaced or removed since is not up to date.
+pub fn with_output(inputs: u64, out: &Path) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    inputs.hash(&mut h);
+    for folder in ["site", "reports"] {
+        let meta = std::fs::metadata(out.join(folder).join(crate::output::MARKER)).ok();
+        (folder, meta.as_ref().map(file_facts)).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Size and modification time, to the nanosecond where the system has it.
+fn file_facts(meta: &std::fs::Metadata) -> (u64, u128) {
+    let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    (meta.len(), modified)
+}
+
+/// Every entry under `dir` with its facts, sorted; sub-folders are walked
+/// in parallel (a register keeps a folder a year).
+fn tree_facts(dir: &Path) -> Vec<(PathBuf, (u64, u128))> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut top: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    top.sort();
+    top.par_iter()
+        .flat_map_iter(|p| {
+            walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok().map(|m| (e.path().to_path_buf(), file_facts(&m))))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The stamp the last clean build into `out` left, if any.
+pub fn read(out: &Path) -> Option<Stamp> {
+    let text = std::fs::read_to_string(out.join(FILE)).ok()?;
+    let mut fields = text.lines().filter(|l| !l.starts_with('#'));
+    let mut next = || fields.next().and_then(|l| l.split_once(' ')).map(|(_, v)| v.to_string());
+    Some(Stamp {
+        fingerprint: u64::from_str_radix(&next()?, 16).ok()?,
+        decisions: next()?.parse().ok()?,
+        reports: next()?.parse().ok()?,
+        warnings: next()?.parse().ok()?,
+    })
+}
+
+/// Keeps the stamp of a clean build.
+pub fn write(out: &Path, stamp: &Stamp) -> Result<(), Error> {
+    let path = out.join(FILE);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    let text = format!(
+        "# decreg build stamp: what the last clean build read and published\nfingerprint {:016x}\ndecisions {}\nreports {}\nwarnings {}\n",
+        stamp.fingerprint, stamp.decisions, stamp.reports, stamp.warnings
+    );
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, &e))
+}
+
+/// Forgets the stamp (before a build changes the output).
+pub fn clear(out: &Path) {
+    let _ = std::fs::remove_file(out.join(FILE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_reads_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = Stamp { fingerprint: 0xdead_beef_0123, decisions: 12, reports: 9, warnings: 3 };
+        write(dir.path(), &stamp).unwrap();
+        assert_eq!(read(dir.path()), Some(stamp));
+        clear(dir.path());
+        assert_eq!(read(dir.path()), None);
+    }
+
+    #[test]
+    fn any_change_to_a_record_changes_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("decisions/2024")).unwrap();
+        std::fs::write(root.join("decisions/2024/a.md"), "one").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let first = inputs(root, day, true);
+        assert_eq!(first, inputs(root, day, true), "the same files, the same fingerprint");
+        assert_ne!(first, inputs(root, day.succ_opt().unwrap(), true), "another day");
+        assert_ne!(first, inputs(root, day, false), "other options");
+        std::fs::write(root.join("decisions/2024/a.md"), "two!").unwrap();
+        assert_ne!(first, inputs(root, day, true), "an edited record");
+        let edited = inputs(root, day, true);
+        std::fs::write(root.join("decisions/2024/b.md"), "new").unwrap();
+        assert_ne!(edited, inputs(root, day, true), "a new record");
+    }
+
+    #[test]
+    fn removed_or_replaced_output_is_not_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("site")).unwrap();
+        std::fs::write(out.join("site").join(crate::output::MARKER), "x").unwrap();
+        let built = with_output(7, out);
+        assert_eq!(built, with_output(7, out));
+        std::fs::remove_dir_all(out.join("site")).unwrap();
+        assert_ne!(built, with_output(7, out));
+    }
+}
