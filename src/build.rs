@@ -2,7 +2,7 @@
 //! folder and swap it into place. With errors nothing is published unless
 //! `--keep-going`, and then every skipped record is named.
 
-use crate::load::{Documents, Error};
+use crate::load::Error;
 use crate::output::{Progress, Staging};
 use crate::records::Record;
 use crate::render_html::{self, Renderer, SiteView};
@@ -69,7 +69,7 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     }
     let started = Instant::now();
     plan.progress.stage("checking the register");
-    let checked = crate::check(&plan.root, plan.today)?;
+    let checked = crate::check_light(&plan.root, plan.today)?;
     timings.push(("load and check", started.elapsed()));
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
@@ -110,20 +110,19 @@ fn write_site(
             config: &checked.config,
             template_dir: plan.root.join("templates/html"),
         };
-        let documents = Documents::scan(&plan.root);
+        let reader = crate::Reader::new(&plan.root, &checked.config, plan.today);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;
         timings.push(("assets and documents", stage.elapsed()));
         plan.progress.stage("PDF reports");
         let (pdf_ids, rendered) = match &reports {
-            Some(reports) => write_reports(plan, checked, records, &documents, &staging, reports, timings)?,
+            Some(reports) => write_reports(plan, records, &reader, &staging, reports, timings)?,
             None => (HashSet::new(), 0),
         };
         let stage = Instant::now();
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
-        let summaries =
-            render_html::write_decision_pages(&renderer, records, &documents, &pdf_ids, &staging, &mut index)?;
+        let summaries = render_html::write_decision_pages(&renderer, records, &reader, &pdf_ids, &staging, &mut index)?;
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
         plan.progress.stage("listings and open data");
@@ -164,17 +163,15 @@ fn write_site(
 #[cfg(feature = "pdf")]
 fn write_reports(
     plan: &BuildPlan,
-    checked: &Checked,
     records: &[&Record],
-    documents: &Documents,
+    reader: &crate::Reader<'_>,
     site: &Staging,
     reports: &Staging,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(HashSet<String>, usize), Error> {
     let stage = Instant::now();
     let cache = plan.out.join(".cache/reports");
-    let fresh =
-        crate::reports::write_public_reports(&plan.root, &cache, records, &checked.config, documents, site, reports)?;
+    let fresh = crate::reports::write_public_reports(&cache, records, reader, site, reports)?;
     timings.push(("PDF reports", stage.elapsed()));
     Ok((crate::reports::public_ids(records), fresh))
 }
@@ -182,9 +179,8 @@ fn write_reports(
 #[cfg(not(feature = "pdf"))]
 fn write_reports(
     _plan: &BuildPlan,
-    _checked: &Checked,
     _records: &[&Record],
-    _documents: &Documents,
+    _reader: &crate::Reader<'_>,
     _site: &Staging,
     _reports: &Staging,
     _timings: &mut Vec<(&'static str, Duration)>,
@@ -194,12 +190,13 @@ fn write_reports(
 
 /// Copies the documents public records link to; exempt ones stay behind.
 fn copy_documents(root: &Path, records: &[&Record], out: &Staging) -> Result<(), Error> {
+    use rayon::prelude::*;
     let paths: BTreeSet<&str> = records.iter().flat_map(|r| public::copied_documents(r)).collect();
-    for path in paths {
+    paths.into_par_iter().try_for_each(|path| {
         let from = root.join("documents").join(path);
         if from.is_file() {
             out.copy(&format!("documents/{path}"), &from)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

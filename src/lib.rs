@@ -78,6 +78,17 @@ impl Checked {
 
 /// Loads and checks the register at `root` as of `today`.
 pub fn check(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
+    check_keeping(root, today, true)
+}
+
+/// Loads and checks the register, keeping no record's section text: a
+/// build of 100,000 decisions then holds a few hundred bytes a record, and
+/// reads each record again with [`Reader`] when it renders it.
+pub fn check_light(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
+    check_keeping(root, today, false)
+}
+
+fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Checked, load::Error> {
     let (config, mut diags) =
         Config::from_root(root).map_err(|e| load::Error::io(&root.join(config::FILE_NAME), &e))?;
     let found = load::find_records(root)?;
@@ -85,7 +96,19 @@ pub fn check(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
     let documents = load::Documents::scan(root);
     let calendar = Calendar::new(config.bank_holidays, &config.closures);
     let ctx = Context { config: &config, calendar: &calendar, today, documents: &documents };
-    let loaded: Vec<Loaded> = found.files.par_iter().map(|rel| load_one(root, rel, &ctx)).collect();
+    let loaded: Vec<Loaded> = found
+        .files
+        .par_iter()
+        .map(|rel| {
+            let (mut record, d) = load_one(root, rel, &ctx);
+            if !keep_text {
+                if let Some((r, _)) = &mut record {
+                    drop_text(r);
+                }
+            }
+            (record, d)
+        })
+        .collect();
     let mut records = Vec::with_capacity(loaded.len());
     for (record, d) in loaded {
         diags.extend(d);
@@ -94,6 +117,72 @@ pub fn check(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
     diags.extend(validate::check_register(&records));
     diag::sort(&mut diags);
     Ok(Checked { config, records: records.into_iter().map(|(r, _)| r).collect(), diags, files: found.files.len() })
+}
+
+/// Empties every section's text, keeping its heading and kind.
+fn drop_text(r: &mut Record) {
+    for s in &mut r.sections {
+        s.body = String::new();
+    }
+    r.sections.shrink_to_fit();
+}
+
+/// Reads checked records again, with their text, as they are rendered.
+pub struct Reader<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    calendar: Calendar,
+    documents: load::Documents,
+    today: NaiveDate,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(root: &'a Path, config: &'a Config, today: NaiveDate) -> Self {
+        let calendar = Calendar::new(config.bank_holidays, &config.closures);
+        Reader { root, config, calendar, documents: load::Documents::scan(root), today }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.root
+    }
+
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
+    /// The files under `documents/`.
+    pub fn documents(&self) -> &load::Documents {
+        &self.documents
+    }
+
+    /// The record, whole, as [`check`] would give it: read again when
+    /// [`check_light`] dropped its text. A file changed since it was
+    /// checked (an edit during the build) is an error: the build stops,
+    /// and the next one checks the edit.
+    pub fn whole<'r>(&self, checked: &'r Record) -> Result<std::borrow::Cow<'r, Record>, load::Error> {
+        if checked.sections.is_empty() || checked.sections.iter().any(|s| !s.body.is_empty()) {
+            return Ok(std::borrow::Cow::Borrowed(checked));
+        }
+        let ctx =
+            Context { config: self.config, calendar: &self.calendar, today: self.today, documents: &self.documents };
+        let changed = || load::Error {
+            path: checked.source.clone(),
+            what: "this record changed while the site was being built; nothing was published: build again".into(),
+        };
+        let (record, diags) = load_one(self.root, &checked.source, &ctx);
+        let Some((mut r, _)) = record.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
+            return Err(changed());
+        };
+        // the same record but for its text
+        let bodies: Vec<String> = r.sections.iter_mut().map(|s| std::mem::take(&mut s.body)).collect();
+        if r != *checked {
+            return Err(changed());
+        }
+        for (s, body) in r.sections.iter_mut().zip(bodies) {
+            s.body = body;
+        }
+        Ok(std::borrow::Cow::Owned(r))
+    }
 }
 
 /// One file's outcome: its record (if identified) and its problems.
@@ -112,4 +201,49 @@ fn load_one(root: &Path, rel: &Path, ctx: &Context<'_>) -> Loaded {
         (r, LinkPositions::from(&parsed.locations))
     });
     (record, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn register() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/forms");
+        for name in ["register.yaml", "decisions/as-markdown.md", "decisions/as-yaml.yaml"] {
+            let to = dir.path().join(name);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from.join(name), to).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_light_check_keeps_no_text_and_the_reader_brings_it_back_whole() {
+        let dir = register();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let full = check(dir.path(), today).unwrap();
+        let light = check_light(dir.path(), today).unwrap();
+        assert_eq!(full.diags, light.diags);
+        let reader = Reader::new(dir.path(), &light.config, today);
+        for (whole, lean) in full.records.iter().zip(&light.records) {
+            assert!(lean.sections.iter().all(|s| s.body.is_empty()));
+            assert!(whole.sections.iter().any(|s| !s.body.is_empty()));
+            assert_eq!(&*reader.whole(lean).unwrap(), whole);
+        }
+    }
+
+    #[test]
+    fn a_record_edited_during_a_build_stops_it() {
+        let dir = register();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let light = check_light(dir.path(), today).unwrap();
+        let path = dir.path().join("decisions/as-markdown.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("title: ", "title: Edited ", 1)).unwrap();
+        let reader = Reader::new(dir.path(), &light.config, today);
+        let edited = light.records.iter().find(|r| r.source.ends_with("as-markdown.md")).unwrap();
+        let err = reader.whole(edited).unwrap_err();
+        assert!(err.what.contains("changed while the site was being built"), "{}", err.what);
+    }
 }

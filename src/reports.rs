@@ -27,14 +27,13 @@ pub fn public_ids(records: &[&Record]) -> HashSet<String> {
 /// writes it as `reports/<id>.pdf` in the site and `<id>.pdf` in the
 /// reports folder. Returns how many were rendered anew.
 pub fn write_public_reports(
-    root: &Path,
     cache_dir: &Path,
     records: &[&Record],
-    config: &Config,
-    documents: &Documents,
+    reader: &crate::Reader<'_>,
     site: &Staging,
     reports: &Staging,
 ) -> Result<usize, Error> {
+    let (root, config, documents) = (reader.root(), reader.config(), reader.documents());
     let pdf = Pdf::new(root)?;
     std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, &e))?;
     let links = Links::new(records);
@@ -49,7 +48,8 @@ pub fn write_public_reports(
             .par_iter()
             .filter(|r| !r.is_exempt())
             .map(|r| {
-                let view = public::view(r, config, documents, &links, false);
+                let r = reader.whole(r)?;
+                let view = public::view(&r, config, documents, &links, false);
                 let data = doc_data(&view, config, DocKind::for_status(view.status), None);
                 let json =
                     serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;

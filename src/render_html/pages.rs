@@ -3,7 +3,7 @@
 //! forward plan, search and the 404 page.
 
 use super::{Renderer, Summary};
-use crate::load::{Documents, Error};
+use crate::load::Error;
 use crate::output::Staging;
 use crate::public::{self, Links, PublicRecord};
 use crate::records::{CallInState, Record};
@@ -22,11 +22,13 @@ const BATCH: usize = 2048;
 
 /// Renders and writes every decision page, a batch at a time in parallel,
 /// in listing order (newest first); adds each decision to the search index
-/// in that order and returns the summaries listings are made from.
+/// in that order and returns the summaries listings are made from. Each
+/// record is taken whole from `reader` as its page is made (a build holds
+/// records without their text).
 pub fn write_decision_pages(
     r: &Renderer<'_>,
     records: &[&Record],
-    documents: &Documents,
+    reader: &crate::Reader<'_>,
     pdf_ids: &std::collections::HashSet<String>,
     out: &Staging,
     index: &mut search::IndexBuilder,
@@ -39,7 +41,8 @@ pub fn write_decision_pages(
         let pages = batch
             .par_iter()
             .map(|rec| {
-                let view = public::view(rec, r.config, documents, &links, true);
+                let rec = reader.whole(rec)?;
+                let view = public::view(&rec, r.config, reader.documents(), &links, true);
                 let summary = Summary::of(&view);
                 let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
                 out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;

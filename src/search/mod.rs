@@ -17,7 +17,7 @@ mod files;
 
 use crate::public::PublicRecord;
 use crate::render_html::Summary;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 pub use files::{write_index, INDEX_DIR};
@@ -38,64 +38,79 @@ pub struct Terms(Vec<(String, u8)>);
 /// dropped, letters and digits only; single letters are left out, single
 /// digits kept. `search.js` does exactly the same to a query.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    let mut folded = text.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).flat_map(char::to_lowercase);
-    std::iter::from_fn(move || loop {
-        let mut word = String::new();
-        for c in folded.by_ref() {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                word.push(c);
-            } else if !word.is_empty() {
-                break;
-            }
+    let mut folded = String::new();
+    fold(text, &mut folded);
+    folded.split(' ').filter(|w| kept(w)).map(str::to_string).collect::<Vec<_>>().into_iter()
+}
+
+/// Appends `text` folded: ASCII letters lower-cased, digits kept, accents
+/// dropped from other letters (NFD, then no combining marks), anything
+/// else a space.
+fn fold(text: &str, out: &mut String) {
+    out.reserve(text.len() + 1);
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' });
+            continue;
         }
-        if word.is_empty() {
-            return None;
+        for d in std::iter::once(c).nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).flat_map(char::to_lowercase)
+        {
+            out.push(if d.is_ascii_lowercase() || d.is_ascii_digit() { d } else { ' ' });
         }
-        let kept = word.len() <= MAX_WORD && (word.len() > 1 || word.as_bytes()[0].is_ascii_digit());
-        if kept {
-            return Some(word);
-        }
-    })
+    }
+    out.push(' ');
+}
+
+/// Whether a folded word is indexed.
+fn kept(w: &str) -> bool {
+    !w.is_empty() && w.len() <= MAX_WORD && (w.len() > 1 || w.as_bytes()[0].is_ascii_digit())
 }
 
 /// The terms of a public record.
 pub fn terms(p: &PublicRecord) -> Terms {
-    // (title hits, label hits, text hits) per word
-    let mut counts: HashMap<String, (u32, u32, u32)> = HashMap::new();
-    for w in words(&p.title) {
-        counts.entry(w).or_default().0 += 1;
-    }
-    let mut labels: Vec<&str> = vec![&p.decision_maker];
-    labels.extend(p.council.as_deref());
-    labels.extend(p.reference.as_deref());
-    labels.extend(p.areas.iter().map(String::as_str));
-    labels.extend(p.subjects.iter().map(String::as_str));
-    labels.extend(p.report_author.as_ref().map(|a| a.name.as_str()));
-    labels.extend(p.exempt.as_ref().map(|e| e.citation.as_str()));
-    for label in labels {
-        for w in words(label) {
-            counts.entry(w).or_default().1 += 1;
-        }
-    }
-    for s in &p.sections {
-        for w in words(&s.heading).chain(words(&crate::markdown::to_text(&s.markdown))) {
-            counts.entry(w).or_default().2 += 1;
-        }
-    }
-    let mut terms: Vec<(String, u8)> = counts
+    let mut title = String::new();
+    fold(&p.title, &mut title);
+    let mut labels = String::new();
+    for label in [&p.decision_maker]
         .into_iter()
-        .map(|(w, (title, label, text))| {
-            let text_weight = match text {
+        .chain(p.council.as_ref())
+        .chain(p.reference.as_ref())
+        .chain(&p.areas)
+        .chain(&p.subjects)
+        .chain(p.report_author.as_ref().map(|a| &a.name))
+        .chain(p.exempt.as_ref().map(|e| &e.citation))
+    {
+        fold(label, &mut labels);
+    }
+    let mut text = String::new();
+    for s in &p.sections {
+        fold(&s.heading, &mut text);
+        fold(&crate::markdown::to_text(&s.markdown), &mut text);
+    }
+    // (in the title, in a label, times in the text) per word
+    let mut counts: FxHashMap<&str, (bool, bool, u32)> = FxHashMap::default();
+    for w in title.split(' ').filter(|w| kept(w)) {
+        counts.entry(w).or_default().0 = true;
+    }
+    for w in labels.split(' ').filter(|w| kept(w)) {
+        counts.entry(w).or_default().1 = true;
+    }
+    for w in text.split(' ').filter(|w| kept(w)) {
+        counts.entry(w).or_default().2 += 1;
+    }
+    let terms = counts
+        .into_iter()
+        .map(|(w, (in_title, in_label, times))| {
+            let text_weight = match times {
                 0 => 0,
                 1 => 1,
                 2..=3 => 2,
                 _ => 3,
             };
-            let weight = 8 * u8::from(title > 0) + 4 * u8::from(label > 0) + text_weight;
-            (w, weight.clamp(1, MAX_WEIGHT))
+            let weight = 8 * u8::from(in_title) + 4 * u8::from(in_label) + text_weight;
+            (w.to_string(), weight.clamp(1, MAX_WEIGHT))
         })
         .collect();
-    terms.sort_unstable();
     Terms(terms)
 }
 
@@ -141,7 +156,7 @@ impl Postings {
 /// The index as it is built, decision by decision, in listing order.
 #[derive(Default)]
 pub struct IndexBuilder {
-    terms: HashMap<Box<str>, Postings>,
+    terms: FxHashMap<Box<str>, Postings>,
     docs: u32,
 }
 
