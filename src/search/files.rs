@@ -117,28 +117,29 @@ struct Shard {
 /// A term's entry in a shard: its length and bytes, how many decisions
 /// have it, then its postings in whichever form is smaller:
 /// - `0`, then the gap list (see `Postings`);
-/// - `1`, then the varint count and gap list of the decisions where the
-///   term weighs more than 1, then a bitmap of every decision that has it
-///   (bit `d % 8` of byte `d / 8`). A word in most decisions costs an
-///   eighth of a byte a decision, however common it is.
+/// - `1`, then the varint count and gap list of the decisions with the
+///   term in their title (weight [`IN_TITLE`] or more), then a bitmap of
+///   every decision that has it (bit `d % 8` of byte `d / 8`); the others
+///   weigh 1. A word in most decisions costs an eighth of a byte a
+///   decision, however common it is; how it weighs in the others is
+///   dropped, which matters little for a word that common.
 fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
     let mut out = Vec::with_capacity(term.len() + p.bytes.len() + 8);
     push_varint(&mut out, term.len() as u64);
     out.extend_from_slice(term.as_bytes());
     push_varint(&mut out, u64::from(p.count));
-    let bitmap_len = (docs as usize).div_ceil(8);
-    if p.bytes.len() <= bitmap_len {
-        out.push(0);
-        out.extend_from_slice(&p.bytes);
-        return out;
-    }
-    let mut bitmap = vec![0u8; bitmap_len];
+    let mut bitmap = vec![0u8; (docs as usize).div_ceil(8)];
     let mut heavy = Postings::default();
     for (doc, weight) in p.decode() {
         bitmap[doc as usize / 8] |= 1 << (doc % 8);
-        if weight > 1 {
+        if weight >= IN_TITLE {
             heavy.push(doc, weight);
         }
+    }
+    if p.bytes.len() <= bitmap.len() + heavy.bytes.len() {
+        out.push(0);
+        out.extend_from_slice(&p.bytes);
+        return out;
     }
     out.push(1);
     push_varint(&mut out, u64::from(heavy.count));
@@ -146,6 +147,9 @@ fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
     out.extend_from_slice(&bitmap);
     out
 }
+
+/// The least weight of a word in a decision's title (see `terms`).
+const IN_TITLE: u8 = 8;
 
 /// Groups the sorted `terms` by their first `len` letters and splits each
 /// group that is too big by its next letter. A term exactly as long as its
@@ -278,10 +282,10 @@ mod tests {
     }
 
     #[test]
-    fn a_common_term_is_a_bitmap_with_its_heavier_decisions_listed() {
+    fn a_common_term_is_a_bitmap_with_its_title_and_label_decisions_listed() {
         let mut p = Postings::default();
         for doc in 0..64 {
-            p.push(doc, if doc == 9 { 12 } else { 1 });
+            p.push(doc, if doc == 9 { 12 } else { 1 + (doc % 3) as u8 });
         }
         let bytes = encode_term("council", &p, 64);
         // 7, "council", 64 decisions, form 1, one heavier: doc 9 (gap 10)

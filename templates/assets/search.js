@@ -121,18 +121,18 @@ function shard(prefix) {
   return shardCache.get(prefix);
 }
 
-// The shards a word's terms can be in: the one with the longest prefix of
-// the word, and a few under the word when the word is shorter than them.
-function shardsFor(word) {
-  const found = [];
-  for (let n = Math.min(word.length, maxPrefix); n >= 1; n--) {
-    if (shardSet.has(word.slice(0, n))) {
-      found.push(word.slice(0, n));
-      break;
-    }
+// The shards a word's terms are in: the one with the longest prefix of the
+// word and, when that has no term that is the whole word (a word being
+// typed: "educ"), a few whose prefixes begin with the word.
+async function shardsFor(word) {
+  let own = null;
+  for (let n = Math.min(word.length, maxPrefix); n >= 1 && !own; n--) {
+    if (shardSet.has(word.slice(0, n))) own = word.slice(0, n);
   }
+  const found = own ? [await shard(own)] : [];
+  if (found.some((s) => s.terms.some((t) => t.term === word))) return found;
   const under = manifest.shards.filter((p) => p.length > word.length && p.startsWith(word));
-  if (under.length <= MAX_SHARDS_UNDER) found.push(...under);
+  if (under.length <= MAX_SHARDS_UNDER) found.push(...(await Promise.all(under.map(shard))));
   return found;
 }
 
@@ -155,8 +155,9 @@ async function match(queryWords) {
   const n = manifest.docs;
   const score = new Float32Array(n);
   const hits = new Uint8Array(n);
-  for (const word of queryWords) {
-    const shards = await Promise.all(shardsFor(word).map(shard));
+  const shardsOf = await Promise.all(queryWords.map(shardsFor));
+  for (const [i, word] of queryWords.entries()) {
+    const shards = shardsOf[i];
     const best = new Map();
     for (const s of shards) {
       for (const t of s.terms) {
