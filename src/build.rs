@@ -125,6 +125,11 @@ fn write_site(
         let summaries = render_html::write_decision_pages(&renderer, records, &reader, &pdf_ids, &staging, &mut index)?;
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
+        // The index first: its postings are freed before listings render.
+        plan.progress.stage("search index");
+        search::write_index(index, &summaries, &staging)?;
+        timings.push(("search index", stage.elapsed()));
+        let stage = Instant::now();
         plan.progress.stage("listings and open data");
         let (listings, open_data) = rayon::join(
             || render_html::write_listings(&renderer, &summaries, &staging),
@@ -132,10 +137,6 @@ fn write_site(
         );
         listings.and(open_data)?;
         timings.push(("listings and open data", stage.elapsed()));
-        let stage = Instant::now();
-        plan.progress.stage("search index");
-        search::write_index(index, &summaries, &staging)?;
-        timings.push(("search index", stage.elapsed()));
         Ok((pdf_ids.len(), rendered))
     })();
     match result {

@@ -122,15 +122,28 @@ def tree_size(path):
     return total, files
 
 
+TRASH = None  # WORK/trash, set in main()
+
+
 def rmtree(path):
-    """Removes a previous output, then lets the file system settle: ext4
-    passes over inodes freed in the last 30 s when it creates files, which
-    made a build right after a removal of 100,000 pages 2-3 times slower
-    (for decreg and Hugo alike)."""
+    """Moves a previous output out of the way, into WORK/trash, which is
+    removed only when every figure is taken. Removing 100,000 pages during
+    the run would slow every build for minutes after it, decreg's and
+    Hugo's alike: ext4 passes over each inode freed in the last 60 s (300 s
+    while its table is unwritten) when it makes a new one, which made builds
+    2-3 times slower and their times meaningless."""
     if os.path.lexists(path):
-        shutil.rmtree(path)
-        os.sync()
-        time.sleep(31)
+        os.makedirs(TRASH, exist_ok=True)
+        os.rename(path, os.path.join(TRASH, f"{os.path.basename(path)}-{time.time_ns()}"))
+
+
+def empty_trash(settle):
+    if os.path.lexists(TRASH):
+        shutil.rmtree(TRASH)
+        if settle:
+            log("bench: removed the previous run's outputs; waiting 61 s for the file system to settle")
+            os.sync()
+            time.sleep(61)
 
 
 def fmt_s(x):
@@ -577,6 +590,9 @@ def main():
         if a.pagefind is None:
             raise SystemExit(f"bench: no Pagefind binary under {a.npm}/node_modules/@pagefind/")
     os.makedirs(a.work, exist_ok=True)
+    global TRASH
+    TRASH = os.path.join(a.work, "trash")
+    empty_trash(settle=True)
     env = versions(a)
     log(f"bench: sizes {', '.join(map(fmt_n, sizes))}; {a.runs} runs; work dir {a.work}")
     results = {}
@@ -616,6 +632,7 @@ def main():
                   f, indent=1, default=str)
     print(text)
     log(f"bench: saved {os.path.join(a.work, 'results.md')} and results.json")
+    empty_trash(settle=False)
 
 
 if __name__ == "__main__":

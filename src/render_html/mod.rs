@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/html/home.html")),
     ("decision.html", include_str!("../../templates/html/decision.html")),
     ("list.html", include_str!("../../templates/html/list.html")),
+    ("list-item.html", include_str!("../../templates/html/list-item.html")),
     ("browse.html", include_str!("../../templates/html/browse.html")),
     ("call-in.html", include_str!("../../templates/html/call-in.html")),
     ("forward-plan.html", include_str!("../../templates/html/forward-plan.html")),

@@ -9,6 +9,7 @@ use crate::public::{self, Links, PublicRecord};
 use crate::records::{CallInState, Record};
 use crate::search;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::Context;
@@ -104,10 +105,64 @@ struct Pagination {
     pages: Vec<PageLink>,
 }
 
+/// A run of a listing page's entries under one heading (a month, or none),
+/// as HTML.
 #[derive(Serialize)]
-struct Group<'a> {
+struct Group {
     heading: Option<String>,
-    items: Vec<&'a Summary>,
+    html: String,
+}
+
+/// Where a rendered entry takes the page's root and heading level.
+const ROOT_MARK: &str = "\u{1}root\u{1}";
+const LEVEL_MARK: &str = "\u{1}level\u{1}";
+
+/// Each decision's entry in listings, rendered once (`list-item.html`) with
+/// marks for the root and heading level that each page fills in: a
+/// decision is listed five or more times (all decisions, its year, decision
+/// maker, subjects and areas), and rendering its entry each time was most
+/// of the listings' cost. The marks are control characters, which YAML
+/// does not allow in a record's fields.
+struct Entries<'a>(FxHashMap<&'a str, String>);
+
+impl<'a> Entries<'a> {
+    fn render(r: &Renderer<'_>, summaries: &'a [Summary]) -> Result<Entries<'a>, Error> {
+        let entries = summaries
+            .par_iter()
+            .map(|s| {
+                let mut ctx = Context::new();
+                ctx.insert("s", s);
+                ctx.insert("site", &r.site);
+                ctx.insert("root", ROOT_MARK);
+                ctx.insert("level", LEVEL_MARK);
+                let html = r
+                    .tera
+                    .render("list-item.html", &ctx)
+                    .map_err(|e| super::template_error(&r.template_dir.join("list-item.html"), &e))?;
+                Ok((s.id.as_str(), html))
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Entries(entries))
+    }
+
+    /// The entries of `items`, grouped by month when `by_month`, for a page
+    /// at `root` (month groups take `<h3>` titles under the month's `<h2>`).
+    fn groups<'s>(&self, items: impl Iterator<Item = &'s Summary>, by_month: bool, root: &str) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        for s in items {
+            let heading = if by_month { s.month.clone() } else { None };
+            let level = if heading.is_some() { "3" } else { "2" };
+            let html = self
+                .0
+                .get(s.id.as_str())
+                .map_or(String::new(), |h| h.replace(ROOT_MARK, root).replace(LEVEL_MARK, level));
+            match groups.last_mut() {
+                Some(g) if g.heading == heading => g.html.push_str(&html),
+                _ => groups.push(Group { heading, html }),
+            }
+        }
+        groups
+    }
 }
 
 /// A paginated listing written under `base` (e.g. `browse/year/2012`).
@@ -120,14 +175,14 @@ struct Listing<'a> {
     feed: Option<String>,
 }
 
-fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, out: &Staging) -> Result<(), Error> {
+fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, entries: &Entries<'_>, out: &Staging) -> Result<(), Error> {
     let total = l.items.len().div_ceil(PAGE_SIZE).max(1);
     let base_depth = l.base.split('/').count();
     (1..=total).into_par_iter().try_for_each(|page| {
         let chunk = l.items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied();
-        let groups = group(chunk, l.by_month);
         let depth = if page == 1 { base_depth } else { base_depth + 2 };
         let up = "../".repeat(depth);
+        let groups = entries.groups(chunk, l.by_month, &up);
         let href = |n: usize| if n == 1 { format!("{up}{}/", l.base) } else { format!("{up}{}/page/{n}/", l.base) };
         let pagination = Pagination {
             current: page,
@@ -160,18 +215,6 @@ fn page_numbers(current: usize, total: usize) -> Vec<usize> {
     v
 }
 
-fn group<'a>(items: impl Iterator<Item = &'a Summary>, by_month: bool) -> Vec<Group<'a>> {
-    let mut groups: Vec<Group<'a>> = Vec::new();
-    for s in items {
-        let heading = if by_month { s.month.clone() } else { None };
-        match groups.last_mut() {
-            Some(g) if g.heading == heading => g.items.push(s),
-            _ => groups.push(Group { heading, items: vec![s] }),
-        }
-    }
-    groups
-}
-
 #[derive(Serialize)]
 struct Facet {
     name: String,
@@ -200,6 +243,7 @@ fn facet_slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, St
 /// forward plan, search and 404.
 pub fn write_listings(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
     let all: Vec<&Summary> = summaries.iter().collect();
+    let entries = Entries::render(r, summaries)?;
     write_listing(
         r,
         &Listing {
@@ -210,9 +254,10 @@ pub fn write_listings(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) ->
             by_month: true,
             feed: Some("feeds/decisions.atom".into()),
         },
+        &entries,
         out,
     )?;
-    let facets = write_facets(r, summaries, out)?;
+    let facets = write_facets(r, summaries, &entries, out)?;
     let open = open_call_in(summaries);
     let forthcoming = forward_plan(summaries);
 
@@ -279,6 +324,7 @@ type NamesOf = fn(&Summary) -> Vec<&str>;
 fn write_facets(
     r: &Renderer<'_>,
     summaries: &[Summary],
+    entries: &Entries<'_>,
     out: &Staging,
 ) -> Result<BTreeMap<&'static str, Vec<Facet>>, Error> {
     let mut facets = BTreeMap::new();
@@ -302,6 +348,7 @@ fn write_facets(
                 by_month: true,
                 feed: None,
             },
+            entries,
             out,
         )?;
         year_facets.push(Facet { name: year.to_string(), href: format!("{base}/"), count: items.len() });
@@ -335,6 +382,7 @@ fn write_facets(
                     by_month: false,
                     feed,
                 },
+                entries,
                 out,
             )?;
             list.push(Facet { name: name.to_string(), href: format!("{base}/"), count: items.len() });

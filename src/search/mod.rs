@@ -9,8 +9,8 @@
 //! their [`Summary`], never from HTML, so nothing a page hides can be
 //! searched for.
 //!
-//! Documents are numbered in listing order (newest first), so "newest
-//! first" is the order of document numbers and postings are written in
+//! Decisions are numbered in listing order (newest first), so "newest
+//! first" is the order of their numbers, and postings are written in
 //! ascending order as pages are rendered, batch by batch.
 
 mod files;
@@ -37,10 +37,10 @@ pub struct Terms(Vec<(String, u8)>);
 /// The words of a text as the index keeps them: lower case, accents
 /// dropped, letters and digits only; single letters are left out, single
 /// digits kept. `search.js` does exactly the same to a query.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub fn words(text: &str) -> Vec<String> {
     let mut folded = String::new();
     fold(text, &mut folded);
-    folded.split(' ').filter(|w| kept(w)).map(str::to_string).collect::<Vec<_>>().into_iter()
+    folded.split(' ').filter(|w| kept(w)).map(str::to_string).collect()
 }
 
 /// Appends `text` folded: ASCII letters lower-cased, digits kept, accents
@@ -206,14 +206,14 @@ mod tests {
 
     #[test]
     fn words_fold_case_and_accents_and_split_on_the_rest() {
-        let w: Vec<String> = words("Café Révisé: £1.2m for the Council’s “Station Quarter” a 5 x").collect();
+        let w = words("Café Révisé: £1.2m for the Council’s “Station Quarter” a 5 x");
         assert_eq!(w, ["cafe", "revise", "1", "2m", "for", "the", "council", "station", "quarter", "5"]);
     }
 
     #[test]
     fn overlong_words_are_dropped() {
         let long = "a".repeat(MAX_WORD + 1);
-        assert_eq!(words(&format!("x{long} ok")).collect::<Vec<_>>(), ["ok"]);
+        assert_eq!(words(&format!("x{long} ok")), ["ok"]);
     }
 
     #[test]

@@ -358,7 +358,7 @@ fn a_killed_build_leaves_the_previous_output_byte_identical() {
         assert!(files(&out.join("reports")) == reports_before, "the reports changed after a kill at {delay_ms} ms");
     }
     // the next build completes and clears what the killed ones left
-    let last = decreg(&repo(), &["build", "--out", out.to_str().unwrap()]);
+    let last = decreg(&repo(), &["build", "--force", "--out", out.to_str().unwrap()]);
     assert!(last.status.success());
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
