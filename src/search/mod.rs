@@ -34,16 +34,8 @@ const MAX_WEIGHT: u8 = 15;
 /// areas, then how often it comes in the text.
 pub struct Terms(Vec<(String, u8)>);
 
-/// The words of a text as the index keeps them: lower case, accents
-/// dropped, letters and digits only; single letters are left out, single
-/// digits kept. `search.js` does exactly the same to a query.
-pub fn words(text: &str) -> Vec<String> {
-    let mut folded = String::new();
-    fold(text, &mut folded);
-    folded.split(' ').filter(|w| kept(w)).map(str::to_string).collect()
-}
-
-/// Appends `text` folded: ASCII letters lower-cased, digits kept, accents
+/// Appends `text` folded, as the index keeps words (`search.js` folds a
+/// query the same way): ASCII letters lower-cased, digits kept, accents
 /// dropped from other letters (NFD, then no combining marks), anything
 /// else a space.
 fn fold(text: &str, out: &mut String) {
@@ -61,7 +53,8 @@ fn fold(text: &str, out: &mut String) {
     out.push(' ');
 }
 
-/// Whether a folded word is indexed.
+/// Whether a folded word is indexed: single letters are left out, single
+/// digits kept.
 fn kept(w: &str) -> bool {
     !w.is_empty() && w.len() <= MAX_WORD && (w.len() > 1 || w.as_bytes()[0].is_ascii_digit())
 }
@@ -203,6 +196,12 @@ pub fn facet_values<'a>(s: &'a Summary, key: &str) -> Vec<std::borrow::Cow<'a, s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut folded = String::new();
+        fold(text, &mut folded);
+        folded.split(' ').filter(|w| kept(w)).map(str::to_string).collect()
+    }
 
     #[test]
     fn words_fold_case_and_accents_and_split_on_the_rest() {

@@ -138,7 +138,7 @@ async function shardsFor(word) {
 
 // ---- the query
 
-// The words of a text as the index keeps them (see words() in src/search/mod.rs).
+// The words of a text as the index keeps them (see fold() and kept() in src/search/mod.rs).
 function words(text) {
   return text
     .normalize("NFD")
