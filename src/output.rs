@@ -158,15 +158,26 @@ fn spare_of(target: &Path) -> PathBuf {
 /// Removes the files under `dir` that are not in `written` (what an
 /// earlier build wrote there and this one did not), and folders left empty.
 fn remove_unwritten(dir: &Path, written: &BTreeSet<String>) -> Result<(), Error> {
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true).into_iter().filter_map(Result::ok) {
+    // folders that lost a file, deepest first: only those can be left empty
+    let mut emptied: BTreeSet<std::cmp::Reverse<PathBuf>> = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_dir() {
+            continue;
+        }
         let rel = crate::load::relative(dir, entry.path());
         let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if entry.file_type().is_dir() {
-            // only empty ones go; a folder with written files stays
-            let _ = fs::remove_dir(entry.path());
-        } else if !written.contains(&key) {
+        if !written.contains(&key) {
             fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), &e))?;
+            let mut parent = entry.path().parent();
+            while let Some(p) = parent.filter(|p| *p != dir) {
+                emptied.insert(std::cmp::Reverse(p.to_path_buf()));
+                parent = p.parent();
+            }
         }
+    }
+    for std::cmp::Reverse(folder) in emptied {
+        // fails, as it should, for a folder that still holds files
+        let _ = fs::remove_dir(folder);
     }
     Ok(())
 }
