@@ -110,7 +110,7 @@ fn write_site(
             config: &checked.config,
             template_dir: plan.root.join("templates/html"),
         };
-        let reader = crate::Reader::new(&plan.root, &checked.config, plan.today);
+        let reader = crate::Reader::new(&plan.root, checked, plan.today);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;
         timings.push(("assets and documents", stage.elapsed()));

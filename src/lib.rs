@@ -63,6 +63,8 @@ pub struct Checked {
     pub diags: Vec<Diagnostic>,
     /// How many record files were read.
     pub files: usize,
+    /// The files under `documents/`, as the rules saw them.
+    pub documents: load::Documents,
 }
 
 impl Checked {
@@ -116,7 +118,8 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
     }
     diags.extend(validate::check_register(&records));
     diag::sort(&mut diags);
-    Ok(Checked { config, records: records.into_iter().map(|(r, _)| r).collect(), diags, files: found.files.len() })
+    let records = records.into_iter().map(|(r, _)| r).collect();
+    Ok(Checked { config, records, diags, files: found.files.len(), documents })
 }
 
 /// Empties every section's text, keeping its heading and kind.
@@ -124,7 +127,6 @@ fn drop_text(r: &mut Record) {
     for s in &mut r.sections {
         s.body = String::new();
     }
-    r.sections.shrink_to_fit();
 }
 
 /// Reads checked records again, with their text, as they are rendered.
@@ -132,14 +134,17 @@ pub struct Reader<'a> {
     root: &'a Path,
     config: &'a Config,
     calendar: Calendar,
-    documents: load::Documents,
+    documents: &'a load::Documents,
     today: NaiveDate,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(root: &'a Path, config: &'a Config, today: NaiveDate) -> Self {
+    /// A reader of the records `checked` holds, with the same documents
+    /// and day the check used.
+    pub fn new(root: &'a Path, checked: &'a Checked, today: NaiveDate) -> Self {
+        let config = &checked.config;
         let calendar = Calendar::new(config.bank_holidays, &config.closures);
-        Reader { root, config, calendar, documents: load::Documents::scan(root), today }
+        Reader { root, config, calendar, documents: &checked.documents, today }
     }
 
     pub fn root(&self) -> &Path {
@@ -152,7 +157,7 @@ impl<'a> Reader<'a> {
 
     /// The files under `documents/`.
     pub fn documents(&self) -> &load::Documents {
-        &self.documents
+        self.documents
     }
 
     /// The record, whole, as [`check`] would give it: read again when
@@ -164,7 +169,7 @@ impl<'a> Reader<'a> {
             return Ok(std::borrow::Cow::Borrowed(checked));
         }
         let ctx =
-            Context { config: self.config, calendar: &self.calendar, today: self.today, documents: &self.documents };
+            Context { config: self.config, calendar: &self.calendar, today: self.today, documents: self.documents };
         let changed = || load::Error {
             path: checked.source.clone(),
             what: "this record changed while the site was being built; nothing was published: build again".into(),
@@ -225,7 +230,7 @@ mod tests {
         let full = check(dir.path(), today).unwrap();
         let light = check_light(dir.path(), today).unwrap();
         assert_eq!(full.diags, light.diags);
-        let reader = Reader::new(dir.path(), &light.config, today);
+        let reader = Reader::new(dir.path(), &light, today);
         for (whole, lean) in full.records.iter().zip(&light.records) {
             assert!(lean.sections.iter().all(|s| s.body.is_empty()));
             assert!(whole.sections.iter().any(|s| !s.body.is_empty()));
@@ -241,7 +246,7 @@ mod tests {
         let path = dir.path().join("decisions/as-markdown.md");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("title: ", "title: Edited ", 1)).unwrap();
-        let reader = Reader::new(dir.path(), &light.config, today);
+        let reader = Reader::new(dir.path(), &light, today);
         let edited = light.records.iter().find(|r| r.source.ends_with("as-markdown.md")).unwrap();
         let err = reader.whole(edited).unwrap_err();
         assert!(err.what.contains("changed while the site was being built"), "{}", err.what);
