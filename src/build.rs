@@ -44,18 +44,23 @@ pub struct Built {
     /// PDFs published, and how many of them were rendered anew (the rest
     /// came from the cache).
     pub reports: (usize, usize),
+    /// Set when only an edit was republished (see `republish`).
+    pub republished: Option<crate::republish::Republished>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
 pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     let mut timings = Vec::new();
     let started = Instant::now();
+    // an edit republished by a build that was killed as it put files in place
+    crate::output::finish_overlay(&plan.out)?;
     // Taken before anything is read: an edit made during the build makes
     // the next build run again.
-    let inputs = stamp::inputs(&plan.root, plan.today, plan.pdf);
+    let inputs = stamp::take(&plan.root, plan.today, plan.pdf);
     let last = stamp::read(&plan.out);
     timings.push(("up-to-date check", started.elapsed()));
-    if let Some(last) = last.filter(|l| !plan.force && l.fingerprint == stamp::with_output(inputs, &plan.out)) {
+    let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
+    if let Some(last) = last.clone().filter(|l| !plan.force && l.fingerprint == fingerprint) {
         let built = Built {
             checked: None,
             published: false,
@@ -63,9 +68,29 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
             decisions: last.decisions,
             reports: (last.reports, 0),
             up_to_date: Some(last),
+            republished: None,
             timings,
         };
         return Ok(built);
+    }
+    if let Some(last) = last.filter(|_| !plan.force) {
+        let started = Instant::now();
+        // Anything that stops a republish before it puts files in place
+        // leaves the site as it was; the full build then reports it.
+        if let Ok(Some(done)) = crate::republish::republish(plan, &inputs, &last) {
+            timings.push(("republish an edit", started.elapsed()));
+            return Ok(Built {
+                checked: None,
+                published: true,
+                skipped: BTreeSet::new(),
+                decisions: done.stamp.decisions,
+                reports: (done.stamp.reports, done.reports),
+                up_to_date: None,
+                republished: Some(done),
+                timings,
+            });
+        }
+        timings.push(("looked for an edit to republish", started.elapsed()));
     }
     let started = Instant::now();
     plan.progress.stage("checking the register");
@@ -74,22 +99,41 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
         let (checked, up_to_date) = (Some(checked), None);
-        return Ok(Built { checked, up_to_date, published: false, skipped, decisions: 0, reports: (0, 0), timings });
+        return Ok(Built {
+            checked,
+            up_to_date,
+            published: false,
+            skipped,
+            decisions: 0,
+            reports: (0, 0),
+            republished: None,
+            timings,
+        });
     }
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
     stamp::clear(&plan.out);
-    let reports = write_site(plan, &checked, &records, &mut timings);
+    // Only a build with no errors can be skipped or republished next
+    // time: one that left records out must name them again.
+    let cache = skipped.is_empty().then_some(&inputs);
+    let reports = write_site(plan, &checked, &records, cache, &mut timings);
     plan.progress.finish();
     let reports = reports?;
-    // Only a build with no errors can be skipped next time: one that left
-    // records out must name them again.
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).1;
-        let fingerprint = stamp::with_output(inputs, &plan.out);
+        let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
         stamp::write(&plan.out, &Stamp { fingerprint, decisions, reports: reports.0, warnings })?;
     }
-    Ok(Built { checked: Some(checked), up_to_date: None, published: true, skipped, decisions, reports, timings })
+    Ok(Built {
+        checked: Some(checked),
+        up_to_date: None,
+        published: true,
+        skipped,
+        decisions,
+        reports,
+        republished: None,
+        timings,
+    })
 }
 
 /// Writes the site (and reports); returns (PDFs, PDFs rendered anew).
@@ -97,6 +141,7 @@ fn write_site(
     plan: &BuildPlan,
     checked: &Checked,
     records: &[&Record],
+    cache: Option<&stamp::Inputs>,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<(usize, usize), Error> {
     let stage = Instant::now();
@@ -122,32 +167,49 @@ fn write_site(
         let stage = Instant::now();
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
-        let summaries = render_html::write_decision_pages(&renderer, records, &reader, &pdf_ids, &staging, &mut index)?;
+        let (summaries, facts) =
+            render_html::write_decision_pages(&renderer, records, &reader, &pdf_ids, &staging, &mut index)?;
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
         // The index first: its postings are freed before listings render.
         plan.progress.stage("search index");
-        search::write_index(index, &summaries, &staging)?;
+        let (_, doc_shards) = search::write_index(index, &summaries, &staging, cache.is_some())?;
         timings.push(("search index", stage.elapsed()));
         let stage = Instant::now();
         plan.progress.stage("listings and open data");
+        let recipes = render_html::Recipes::new(&summaries, cache.is_some());
         let (listings, open_data) = rayon::join(
-            || render_html::write_listings(&renderer, &summaries, &staging),
-            || render_html::write_open_data(&renderer, &summaries, &staging),
+            || render_html::write_listings(&renderer, &summaries, &staging, &recipes),
+            || render_html::write_open_data(&renderer, &summaries, &staging, &recipes),
         );
         listings.and(open_data)?;
         timings.push(("listings and open data", stage.elapsed()));
-        Ok((pdf_ids.len(), rendered))
+        let recipes = recipes.into_kept();
+        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes))
     })();
     match result {
-        Ok(counts) => {
+        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes)) => {
             let stage = Instant::now();
             staging.publish()?;
             if let Some(reports) = reports {
                 reports.publish()?;
             }
             timings.push(("publish", stage.elapsed()));
-            Ok(counts)
+            if let Some(inputs) = cache {
+                let stage = Instant::now();
+                let built = crate::republish::Built {
+                    inputs,
+                    checked,
+                    summaries: &summaries,
+                    facts: &facts,
+                    doc_shards,
+                    recipes,
+                    pdf_ids: &pdf_ids,
+                };
+                crate::republish::keep(&plan.out, &plan.root, built)?;
+                timings.push(("build cache", stage.elapsed()));
+            }
+            Ok((pdf_ids.len(), rendered))
         }
         Err(e) => {
             staging.discard();

@@ -39,6 +39,7 @@ pub mod render_html;
 pub mod render_pdf;
 #[cfg(feature = "pdf")]
 pub mod reports;
+pub mod republish;
 pub mod search;
 pub mod serve;
 pub mod stamp;
@@ -191,10 +192,10 @@ impl<'a> Reader<'a> {
 }
 
 /// One file's outcome: its record (if identified) and its problems.
-type Loaded = (Option<(Record, LinkPositions)>, Vec<Diagnostic>);
+pub(crate) type Loaded = (Option<(Record, LinkPositions)>, Vec<Diagnostic>);
 
 /// Reads, parses and checks one record file.
-fn load_one(root: &Path, rel: &Path, ctx: &Context<'_>) -> Loaded {
+pub(crate) fn load_one(root: &Path, rel: &Path, ctx: &Context<'_>) -> Loaded {
     let bytes = match load::read_record_file(root, rel, ctx.config.max_record_bytes) {
         Ok(b) => b,
         Err(d) => return (None, vec![d]),

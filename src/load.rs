@@ -137,7 +137,7 @@ pub fn read_record_file(root: &Path, rel: &Path, max_bytes: u64) -> Result<Vec<u
 }
 
 /// A file under `documents/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocumentFile {
     pub bytes: u64,
     /// A link whose target lies outside the register.
@@ -145,7 +145,7 @@ pub struct DocumentFile {
 }
 
 /// The files under `documents/`, by path relative to it (with `/`).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Documents {
     files: HashMap<String, DocumentFile>,
 }

@@ -125,6 +125,30 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(done) = &built.republished {
+        if !cli.quiet {
+            let files: Vec<String> = done.changed.iter().map(|f| f.display().to_string()).collect();
+            let warnings = match done.stamp.warnings {
+                0 => String::new(),
+                1 => " (1 warning: see decreg check)".into(),
+                n => format!(" ({n} warnings: see decreg check)"),
+            };
+            let what = match files.as_slice() {
+                [one] => format!("the edit to {one}"),
+                many => format!("the edits to {} records ({})", many.len(), many.join(", ")),
+            };
+            eprintln!(
+                "republished {what}: {} files of the site replaced; {} decisions in {}{warnings}",
+                done.files,
+                done.stamp.decisions,
+                plan.out.join("site").display(),
+            );
+            if done.reports > 0 {
+                eprintln!("{} PDF reports rendered anew", done.reports);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(checked) = &built.checked else { return Ok(ExitCode::SUCCESS) };
     print_human(checked, true);
     if !built.published {

@@ -149,6 +149,97 @@ impl Staging {
     }
 }
 
+/// New versions of a few files of published folders (`site`, `reports`),
+/// put in place one by one when all are written: how an edit is
+/// republished without rebuilding the whole site. Until [`Overlay::commit`]
+/// the published folders are untouched; a journal, written whole before
+/// the first file is moved, lets the next build finish moving them if
+/// this one is killed in between.
+pub struct Overlay {
+    /// The output folder (holding `site` and `reports`).
+    out: PathBuf,
+    dir: PathBuf,
+    files: Vec<(String, String)>,
+}
+
+/// Where an overlay is written and its journal kept, under the output.
+const OVERLAY_DIR: &str = ".cache/overlay";
+const JOURNAL: &str = ".cache/overlay-journal";
+
+impl Overlay {
+    pub fn new(out: &Path) -> Result<Overlay, Error> {
+        finish_overlay(out)?;
+        let dir = out.join(OVERLAY_DIR);
+        // an overlay never committed: nothing of it was published
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+        }
+        Ok(Overlay { out: out.to_path_buf(), dir, files: Vec::new() })
+    }
+
+    /// Writes the new version of `folder/rel`, a file the folder has.
+    pub fn write(&mut self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
+        let target = self.out.join(folder).join(rel);
+        if !safe(folder) || !safe(rel) || rel == MARKER || !target.is_file() {
+            return Err(Error {
+                path: target,
+                what: "refused to replace a file the published site does not have".into(),
+            });
+        }
+        let path = self.dir.join(folder).join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+        self.files.push((folder.to_string(), rel.to_string()));
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Puts every file in place.
+    pub fn commit(self) -> Result<(), Error> {
+        let journal = self.out.join(JOURNAL);
+        let text: String = self.files.iter().map(|(f, r)| format!("{f}\t{r}\n")).collect();
+        let partial = journal.with_extension("partial");
+        fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
+        fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))?;
+        finish_overlay(&self.out)
+    }
+
+    /// Abandons the overlay: nothing published changes.
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Finishes an overlay a killed build committed but did not put in place
+/// (every build does this first).
+pub fn finish_overlay(out: &Path) -> Result<(), Error> {
+    let journal = out.join(JOURNAL);
+    let Ok(text) = fs::read_to_string(&journal) else { return Ok(()) };
+    let dir = out.join(OVERLAY_DIR);
+    for line in text.lines() {
+        let Some((folder, rel)) = line.split_once('\t') else { continue };
+        let from = dir.join(folder).join(rel);
+        // moved already, before the kill
+        if from.exists() {
+            let to = out.join(folder).join(rel);
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
+        }
+    }
+    fs::remove_file(&journal).map_err(|e| Error::io(&journal, &e))?;
+    let _ = fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 /// Where the previous output of `target` is kept for the next build.
 fn spare_of(target: &Path) -> PathBuf {
     let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());

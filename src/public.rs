@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// A date as people read it and as machines do.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, Hash)]
 pub struct DateView {
     /// 2012-11-13
     pub iso: String,
@@ -180,6 +180,28 @@ impl<'a> Links<'a> {
         let superseded_by =
             records.iter().filter_map(|r| r.supersedes.as_deref().map(|old| (old, r.id.as_str()))).collect();
         Links { titles, superseded_by }
+    }
+
+    /// Links made from titles and supersessions gathered elsewhere (the
+    /// build cache holds them for each record).
+    pub fn from_parts(titles: HashMap<&'a str, &'a str>, superseded_by: HashMap<&'a str, &'a str>) -> Self {
+        Links { titles, superseded_by }
+    }
+
+    /// The ids a record's view shows the titles of: its related records,
+    /// the one it supersedes and the one superseding it, where they exist.
+    pub fn shown_by(&self, r: &'a Record) -> Vec<&'a str> {
+        let mut ids: Vec<&'a str> = r.related.iter().map(String::as_str).chain(r.supersedes.as_deref()).collect();
+        ids.extend(self.superseded_by.get(r.id.as_str()).copied());
+        ids.retain(|id| self.titles.contains_key(id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The record superseding `id`, if any.
+    pub fn superseded_by(&self, id: &str) -> Option<&'a str> {
+        self.superseded_by.get(id).copied()
     }
 
     fn link(&self, id: &str) -> Option<Link> {

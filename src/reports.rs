@@ -49,21 +49,7 @@ pub fn write_public_reports(
             .filter(|r| !r.is_exempt())
             .map(|r| {
                 let r = reader.whole(r)?;
-                let view = public::view(&r, config, documents, &links, false);
-                let data = doc_data(&view, config, DocKind::for_status(view.status), None);
-                let json =
-                    serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-                let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
-                let (bytes, fresh) = match std::fs::read(&cached) {
-                    Ok(b) => (b, false),
-                    Err(_) => {
-                        let b = pdf
-                            .render_json(&r.id, data.kind, &json)
-                            .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-                        std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
-                        (b, true)
-                    }
-                };
+                let (cached, bytes, fresh) = cached_report(&pdf, cache_dir, &r, config, documents, &links)?;
                 site.write(&format!("reports/{}.pdf", r.id), &bytes)?;
                 reports.write(&format!("{}.pdf", r.id), &bytes)?;
                 Ok((cached, fresh))
@@ -72,6 +58,43 @@ pub fn write_public_reports(
     })?;
     prune_cache(cache_dir, results.iter().map(|(p, _)| p.as_path()).collect());
     Ok(results.iter().filter(|(_, fresh)| *fresh).count())
+}
+
+/// A public record's PDF, from the cache when its content is there
+/// (keyed by what the report shows), else rendered and cached: where it is
+/// cached, its bytes, and whether it was rendered anew.
+pub fn cached_report(
+    pdf: &Pdf,
+    cache_dir: &Path,
+    r: &Record,
+    config: &Config,
+    documents: &Documents,
+    links: &Links<'_>,
+) -> Result<(PathBuf, Vec<u8>, bool), Error> {
+    let view = public::view(r, config, documents, links, false);
+    let data = doc_data(&view, config, DocKind::for_status(view.status), None);
+    let json = serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+    let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
+    match std::fs::read(&cached) {
+        Ok(b) => Ok((cached, b, false)),
+        Err(_) => {
+            let b = pdf
+                .render_json(&r.id, data.kind, &json)
+                .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
+            std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
+            Ok((cached, b, true))
+        }
+    }
+}
+
+/// Typst's stack for a PDF rendered outside the build's pool.
+pub fn with_report_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .stack_size(TYPST_STACK)
+        .build()
+        .map_err(|e| Error { path: PathBuf::new(), what: format!("cannot start the PDF worker: {e}") })?;
+    Ok(pool.install(f))
 }
 
 /// Removes cached PDFs this build did not use (their records changed or

@@ -24,8 +24,33 @@ pub struct Stamp {
     pub warnings: usize,
 }
 
-/// The fingerprint of what a build of `root` reads, taken before it reads.
-pub fn inputs(root: &Path, today: NaiveDate, pdf: bool) -> u64 {
+/// What a build of `root` reads, taken before it reads: the record files
+/// one by one (so a later build can tell which changed) and everything
+/// else as one fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// decreg itself, the options, the day, `register.yaml`, `documents/`
+    /// and `templates/`.
+    pub context: u64,
+    /// Every entry under `decisions/`, sorted, with its facts.
+    pub records: Vec<(PathBuf, Facts)>,
+}
+
+/// A file's size and modification time (nanoseconds), and whether it is a
+/// folder.
+pub type Facts = (u64, u128, bool);
+
+impl Inputs {
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        self.context.hash(&mut h);
+        self.records.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Takes the facts of everything a build of `root` reads.
+pub fn take(root: &Path, today: NaiveDate, pdf: bool) -> Inputs {
     let mut h = std::hash::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     // decreg itself: a rebuilt binary may render differently
@@ -35,10 +60,19 @@ pub fn inputs(root: &Path, today: NaiveDate, pdf: bool) -> u64 {
     (today, pdf).hash(&mut h);
     let config = std::fs::metadata(root.join(crate::config::FILE_NAME)).ok();
     config.as_ref().map(file_facts).hash(&mut h);
-    for dir in ["decisions", "documents", "templates"] {
-        (dir, tree_facts(&root.join(dir))).hash(&mut h);
+    let (records, others) = rayon::join(
+        || tree_facts(&root.join("decisions")),
+        || ["documents", "templates"].map(|d| tree_facts(&root.join(d))),
+    );
+    for (dir, facts) in ["documents", "templates"].iter().zip(others) {
+        (dir, facts).hash(&mut h);
     }
-    h.finish()
+    Inputs { context: h.finish(), records }
+}
+
+/// The fingerprint of what a build of `root` reads, taken before it reads.
+pub fn inputs(root: &Path, today: NaiveDate, pdf: bool) -> u64 {
+    take(root, today, pdf).fingerprint()
 }
 
 /// The inputs' fingerprint joined with the output as it stands: a build
@@ -54,14 +88,14 @@ pub fn with_output(inputs: u64, out: &Path) -> u64 {
 }
 
 /// Size and modification time, to the nanosecond where the system has it.
-fn file_facts(meta: &std::fs::Metadata) -> (u64, u128) {
+pub fn file_facts(meta: &std::fs::Metadata) -> Facts {
     let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-    (meta.len(), modified)
+    (meta.len(), modified, meta.is_dir())
 }
 
 /// Every entry under `dir` with its facts, sorted; sub-folders are walked
 /// in parallel (a register keeps a folder a year).
-fn tree_facts(dir: &Path) -> Vec<(PathBuf, (u64, u128))> {
+fn tree_facts(dir: &Path) -> Vec<(PathBuf, Facts)> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut top: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     top.sort();

@@ -80,14 +80,20 @@ fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
     }
 }
 
-pub fn write_open_data(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+pub fn write_open_data(
+    r: &Renderer<'_>,
+    summaries: &[Summary],
+    out: &Staging,
+    recipes: &super::pages::Recipes<'_>,
+) -> Result<(), Error> {
     let base = r.site.base_url.clone().unwrap_or_default();
-    let rows: Vec<Row<'_>> = summaries.iter().map(|s| row(s, &base)).collect();
-    let json =
-        serde_json::to_vec_pretty(&rows).map_err(|e| Error { path: "decisions.json".into(), what: e.to_string() })?;
-    out.write("decisions.json", &json)?;
-    out.write("decisions.csv", csv(&rows).as_bytes())?;
-    write_feeds(r, summaries, out)?;
+    out.write("decisions.json", json(summaries.iter().map(|s| json_row(s, &base))).as_bytes())?;
+    let mut csv = COLUMNS.join(",") + "\r\n";
+    for s in summaries {
+        csv.push_str(&csv_row(s, &base));
+    }
+    out.write("decisions.csv", csv.as_bytes())?;
+    write_feeds(r, summaries, out, recipes)?;
     out.write("calendar.ics", ics(r, summaries).as_bytes())?;
     if let Some(base) = &r.site.base_url {
         write_sitemaps(base, summaries, out)?;
@@ -95,34 +101,61 @@ pub fn write_open_data(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -
     Ok(())
 }
 
-fn csv(rows: &[Row<'_>]) -> String {
-    let mut out = COLUMNS.join(",") + "\r\n";
-    let f = crate::listing::csv_field;
-    let opt = |v: Option<&str>| f(v.unwrap_or(""));
-    for r in rows {
-        let cols = [
-            f(r.id),
-            f(&r.url),
-            f(r.title),
-            opt(r.council),
-            f(r.decision_maker),
-            f(r.status),
-            r.key_decision.to_string(),
-            r.exempt.to_string(),
-            opt(r.decision_date),
-            opt(r.expected_date),
-            opt(r.published),
-            f(r.call_in_state),
-            opt(r.call_in_deadline),
-            opt(r.forward_plan_ref),
-            f(&r.areas.join("; ")),
-            f(&r.subjects.join("; ")),
-            f(r.summary),
-        ];
-        out.push_str(&cols.join(","));
-        out.push_str("\r\n");
+/// decisions.json from its rows: the same text as serde_json's pretty
+/// printing of the array, made a row at a time so that one decision's row
+/// can be found and replaced in it (see `republish`).
+fn json(rows: impl Iterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    let mut any = false;
+    for row in rows {
+        out.push_str(if any { ",\n" } else { "\n" });
+        out.push_str(&row);
+        any = true;
+    }
+    out.push_str(if any { "\n]" } else { "]" });
+    out
+}
+
+/// One decision's row of decisions.json, indented as inside the array
+/// (JSON strings carry no raw line breaks, so indenting lines is safe).
+pub fn json_row(s: &Summary, base: &str) -> String {
+    let text = serde_json::to_string_pretty(&row(s, base)).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("  ");
+        out.push_str(line);
     }
     out
+}
+
+/// One decision's row of decisions.csv, with its line end.
+pub fn csv_row(s: &Summary, base: &str) -> String {
+    let r = row(s, base);
+    let f = crate::listing::csv_field;
+    let opt = |v: Option<&str>| f(v.unwrap_or(""));
+    let cols = [
+        f(r.id),
+        f(&r.url),
+        f(r.title),
+        opt(r.council),
+        f(r.decision_maker),
+        f(r.status),
+        r.key_decision.to_string(),
+        r.exempt.to_string(),
+        opt(r.decision_date),
+        opt(r.expected_date),
+        opt(r.published),
+        f(r.call_in_state),
+        opt(r.call_in_deadline),
+        opt(r.forward_plan_ref),
+        f(&r.areas.join("; ")),
+        f(&r.subjects.join("; ")),
+        f(r.summary),
+    ];
+    cols.join(",") + "\r\n"
 }
 
 /// XML text escaping.
@@ -143,17 +176,27 @@ pub fn xml(s: &str) -> String {
     out
 }
 
-fn write_feeds(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+fn write_feeds(
+    r: &Renderer<'_>,
+    summaries: &[Summary],
+    out: &Staging,
+    recipes: &super::pages::Recipes<'_>,
+) -> Result<(), Error> {
     let all: Vec<&Summary> = summaries.iter().collect();
-    out.write(
-        "feeds/decisions.atom",
-        atom(r, &format!("Decisions of {}", r.site.council), "feeds/decisions.atom", &all).as_bytes(),
-    )?;
+    let mut feeds = vec![(format!("Decisions of {}", r.site.council), "feeds/decisions.atom".to_string(), all)];
     let slugs = super::pages::decision_maker_slugs(summaries);
+    let mut by_maker: std::collections::HashMap<&str, Vec<&Summary>> = std::collections::HashMap::new();
+    for s in summaries {
+        by_maker.entry(s.decision_maker.as_str()).or_default().push(s);
+    }
     for (name, slug) in &slugs {
-        let items: Vec<&Summary> = summaries.iter().filter(|s| s.decision_maker == *name).collect();
-        let path = format!("feeds/{slug}.atom");
-        out.write(&path, atom(r, &format!("Decisions by {name}"), &path, &items).as_bytes())?;
+        let items = by_maker.remove(name).unwrap_or_default();
+        feeds.push((format!("Decisions by {name}"), format!("feeds/{slug}.atom"), items));
+    }
+    for (title, path, items) in feeds {
+        let (text, shown) = atom(r, &title, &path, &items);
+        out.write(&path, text.as_bytes())?;
+        recipes.keep(super::pages::Recipe::Feed { path, title, members: recipes.numbers(&shown) });
     }
     Ok(())
 }
@@ -162,8 +205,9 @@ fn atom_date(s: &Summary) -> String {
     s.published.as_ref().or(s.date.as_ref()).map_or_else(|| "1970-01-01".into(), |d| d.iso.clone()) + "T00:00:00Z"
 }
 
-/// An Atom feed of the newest decisions among `items` (newest first).
-fn atom(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&Summary]) -> String {
+/// An Atom feed of the newest decisions among `items` (newest first), and
+/// the decisions it shows.
+pub fn atom<'s>(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&'s Summary]) -> (String, Vec<&'s Summary>) {
     let base = r.site.base_url.clone().unwrap_or_default();
     let id_of = |path: &str| {
         if base.is_empty() {
@@ -172,7 +216,7 @@ fn atom(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&Summary]) -> S
             format!("{base}{path}")
         }
     };
-    let mut entries: Vec<&&Summary> = items.iter().collect();
+    let mut entries: Vec<&Summary> = items.to_vec();
     entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
     entries.truncate(FEED_SIZE);
     let updated = entries.first().map_or_else(|| format!("{}T00:00:00Z", r.site.today.iso), |s| atom_date(s));
@@ -190,7 +234,7 @@ fn atom(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&Summary]) -> S
         xml(&format!("{base}{self_path}")),
         xml(&if base.is_empty() { "./".to_string() } else { base.clone() }),
     );
-    for s in entries {
+    for s in &entries {
         let path = format!("decisions/{}/", s.id);
         let _ = write!(
             x,
@@ -206,7 +250,7 @@ fn atom(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&Summary]) -> S
         );
     }
     x.push_str("</feed>\n");
-    x
+    (x, entries)
 }
 
 /// iCalendar text escaping (RFC 5545, 3.3.11).
@@ -233,9 +277,6 @@ fn fold(line: &str) -> String {
 }
 
 fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
-    let base = r.site.base_url.clone().unwrap_or_default();
-    let host = base.split('/').nth(2).unwrap_or("decreg.invalid").to_string();
-    let stamp = r.site.today.iso.replace('-', "") + "T000000Z";
     let mut x = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
@@ -246,17 +287,34 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
     ] {
         x.push_str(&fold(&l));
     }
-    let mut events: Vec<(String, String, &Summary, &str)> = Vec::new();
-    for s in summaries {
-        if let (Some(d), "open" | "effective" | "called-in") = (&s.deadline, s.call_in_state) {
-            events.push((d.iso.clone(), format!("Call-in deadline: {}", s.title), s, "call-in"));
-        }
-        if let (Some(d), "forthcoming" | "for-determination") = (&s.expected_date, s.status) {
-            events.push((d.iso.clone(), format!("Expected decision: {}", s.title), s, "expected"));
-        }
+    let mut events: Vec<(String, &str, &str, String)> = summaries
+        .iter()
+        .flat_map(|s| ics_events(r, s).into_iter().map(move |(d, k, t)| (d, s.id.as_str(), k, t)))
+        .collect();
+    events.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    for (_, _, _, text) in events {
+        x.push_str(&text);
     }
-    events.sort_by(|a, b| (&a.0, &a.2.id, a.3).cmp(&(&b.0, &b.2.id, b.3)));
-    for (date, summary, s, kind) in events {
+    x.push_str("END:VCALENDAR\r\n");
+    x
+}
+
+/// A decision's events in calendar.ics (its call-in deadline, its expected
+/// date), each as (date, kind, text).
+pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, String)> {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    let host = base.split('/').nth(2).unwrap_or("decreg.invalid").to_string();
+    let stamp = r.site.today.iso.replace('-', "") + "T000000Z";
+    let mut events = Vec::new();
+    if let (Some(d), "open" | "effective" | "called-in") = (&s.deadline, s.call_in_state) {
+        events.push((d.iso.clone(), format!("Call-in deadline: {}", s.title), "call-in"));
+    }
+    if let (Some(d), "forthcoming" | "for-determination") = (&s.expected_date, s.status) {
+        events.push((d.iso.clone(), format!("Expected decision: {}", s.title), "expected"));
+    }
+    let mut out = Vec::new();
+    for (date, summary, kind) in events {
+        let mut x = String::new();
         let day = date.replace('-', "");
         let next = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
             .ok()
@@ -286,9 +344,9 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
             }
             x.push_str(&fold(&l));
         }
+        out.push((date, kind, x));
     }
-    x.push_str("END:VCALENDAR\r\n");
-    x
+    out
 }
 
 fn write_sitemaps(base: &str, summaries: &[Summary], out: &Staging) -> Result<(), Error> {

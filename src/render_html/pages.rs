@@ -10,7 +10,7 @@ use crate::records::{CallInState, Record};
 use crate::search;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use tera::Context;
 
@@ -23,7 +23,8 @@ const BATCH: usize = 2048;
 
 /// Renders and writes every decision page, a batch at a time in parallel,
 /// in listing order (newest first); adds each decision to the search index
-/// in that order and returns the summaries listings are made from. Each
+/// in that order and returns the summaries listings are made from, with
+/// what the build cache keeps of each page (`republish`). Each
 /// record is taken whole from `reader` as its page is made (a build holds
 /// records without their text).
 pub fn write_decision_pages(
@@ -33,11 +34,12 @@ pub fn write_decision_pages(
     pdf_ids: &std::collections::HashSet<String>,
     out: &Staging,
     index: &mut search::IndexBuilder,
-) -> Result<Vec<Summary>, Error> {
+) -> Result<(Vec<Summary>, Vec<crate::republish::PageFacts>), Error> {
     let links = Links::new(records);
     let mut ordered = records.to_vec();
     ordered.sort_by_cached_key(|rec| (std::cmp::Reverse(rec.date()), rec.id.clone()));
     let mut summaries = Vec::with_capacity(ordered.len());
+    let mut facts = Vec::with_capacity(ordered.len());
     for batch in ordered.chunks(BATCH) {
         let pages = batch
             .par_iter()
@@ -47,18 +49,21 @@ pub fn write_decision_pages(
                 let summary = Summary::of(&view);
                 let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
                 out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;
-                Ok((summary, search::terms(&view)))
+                let page = crate::republish::PageFacts::of(&rec, &summary, &links);
+                Ok((summary, search::terms(&view), page))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        for (summary, terms) in pages {
+        for (summary, terms, page) in pages {
             index.add(terms);
             summaries.push(summary);
+            facts.push(page);
         }
     }
-    Ok(summaries)
+    Ok((summaries, facts))
 }
 
-fn decision_page(r: &Renderer<'_>, d: &PublicRecord, summary: &Summary, has_pdf: bool) -> Result<String, Error> {
+/// A decision's page.
+pub fn decision_page(r: &Renderer<'_>, d: &PublicRecord, summary: &Summary, has_pdf: bool) -> Result<String, Error> {
     let mut ctx = Context::new();
     ctx.insert("d", d);
     ctx.insert("summary", summary);
@@ -126,9 +131,10 @@ const LEVEL_MARK: &str = "\u{1}level\u{1}";
 struct Entries<'a>(FxHashMap<&'a str, String>);
 
 impl<'a> Entries<'a> {
-    fn render(r: &Renderer<'_>, summaries: &'a [Summary]) -> Result<Entries<'a>, Error> {
+    fn render(r: &Renderer<'_>, summaries: &[&'a Summary]) -> Result<Entries<'a>, Error> {
         let entries = summaries
             .par_iter()
+            .copied()
             .map(|s| {
                 let mut ctx = Context::new();
                 ctx.insert("s", s);
@@ -166,46 +172,74 @@ impl<'a> Entries<'a> {
 }
 
 /// A paginated listing written under `base` (e.g. `browse/year/2012`).
-struct Listing<'a> {
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Listing {
     base: String,
     title: String,
     intro: Option<String>,
-    items: Vec<&'a Summary>,
     by_month: bool,
     feed: Option<String>,
 }
 
-fn write_listing(r: &Renderer<'_>, l: &Listing<'_>, entries: &Entries<'_>, out: &Staging) -> Result<(), Error> {
-    let total = l.items.len().div_ceil(PAGE_SIZE).max(1);
-    let base_depth = l.base.split('/').count();
-    (1..=total).into_par_iter().try_for_each(|page| {
-        let chunk = l.items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied();
-        let depth = if page == 1 { base_depth } else { base_depth + 2 };
-        let up = "../".repeat(depth);
-        let groups = entries.groups(chunk, l.by_month, &up);
-        let href = |n: usize| if n == 1 { format!("{up}{}/", l.base) } else { format!("{up}{}/page/{n}/", l.base) };
-        let pagination = Pagination {
-            current: page,
-            total,
-            prev: (page > 1).then(|| href(page - 1)),
-            next: (page < total).then(|| href(page + 1)),
-            pages: page_numbers(page, total)
-                .into_iter()
-                .map(|n| PageLink { number: n, href: href(n), current: n == page })
-                .collect(),
-        };
-        let mut ctx = Context::new();
-        ctx.insert("title", &l.title);
-        ctx.insert("intro", &l.intro);
-        ctx.insert("groups", &groups);
-        ctx.insert("count", &l.items.len());
-        ctx.insert("pagination", &pagination);
-        ctx.insert("feed", &l.feed);
-        let html = r.render("list.html", depth, &mut ctx)?;
-        let path =
-            if page == 1 { format!("{}/index.html", l.base) } else { format!("{}/page/{page}/index.html", l.base) };
+fn write_listing(
+    r: &Renderer<'_>,
+    l: &Listing,
+    items: &[&Summary],
+    entries: &Entries<'_>,
+    out: &Staging,
+    recipes: &Recipes<'_>,
+) -> Result<(), Error> {
+    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+    (1..=pages).into_par_iter().try_for_each(|page| {
+        let chunk: Vec<&Summary> = items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied().collect();
+        let (path, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
+        recipes.keep(Recipe::Listing {
+            listing: l.clone(),
+            page,
+            pages,
+            count: items.len(),
+            members: recipes.numbers(&chunk),
+        });
         out.write(&path, html.as_bytes())
     })
+}
+
+/// Page `page` of `pages` of a listing of `count` decisions, showing
+/// `chunk`: its path and HTML.
+fn listing_page(
+    r: &Renderer<'_>,
+    l: &Listing,
+    page: usize,
+    pages: usize,
+    count: usize,
+    chunk: &[&Summary],
+    entries: &Entries<'_>,
+) -> Result<(String, String), Error> {
+    let base_depth = l.base.split('/').count();
+    let depth = if page == 1 { base_depth } else { base_depth + 2 };
+    let up = "../".repeat(depth);
+    let groups = entries.groups(chunk.iter().copied(), l.by_month, &up);
+    let href = |n: usize| if n == 1 { format!("{up}{}/", l.base) } else { format!("{up}{}/page/{n}/", l.base) };
+    let pagination = Pagination {
+        current: page,
+        total: pages,
+        prev: (page > 1).then(|| href(page - 1)),
+        next: (page < pages).then(|| href(page + 1)),
+        pages: page_numbers(page, pages)
+            .into_iter()
+            .map(|n| PageLink { number: n, href: href(n), current: n == page })
+            .collect(),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("title", &l.title);
+    ctx.insert("intro", &l.intro);
+    ctx.insert("groups", &groups);
+    ctx.insert("count", &count);
+    ctx.insert("pagination", &pagination);
+    ctx.insert("feed", &l.feed);
+    let html = r.render("list.html", depth, &mut ctx)?;
+    let path = if page == 1 { format!("{}/index.html", l.base) } else { format!("{}/page/{page}/index.html", l.base) };
+    Ok((path, html))
 }
 
 /// The page numbers to offer: first, last, and two either side.
@@ -215,8 +249,8 @@ fn page_numbers(current: usize, total: usize) -> Vec<usize> {
     v
 }
 
-#[derive(Serialize)]
-struct Facet {
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Facet {
     name: String,
     href: String,
     count: usize,
@@ -240,47 +274,49 @@ fn facet_slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, St
 }
 
 /// Every listing page: home, all decisions, browse pages, call-in, the
-/// forward plan, search and 404.
-pub fn write_listings(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+/// forward plan, search and 404. What each page of decisions was made
+/// from goes to `recipes`.
+pub fn write_listings(
+    r: &Renderer<'_>,
+    summaries: &[Summary],
+    out: &Staging,
+    recipes: &Recipes<'_>,
+) -> Result<(), Error> {
     let all: Vec<&Summary> = summaries.iter().collect();
-    let entries = Entries::render(r, summaries)?;
-    write_listing(
-        r,
-        &Listing {
-            base: "decisions".into(),
-            title: "All decisions".into(),
-            intro: None,
-            items: all.clone(),
-            by_month: true,
-            feed: Some("feeds/decisions.atom".into()),
-        },
-        &entries,
-        out,
-    )?;
-    let facets = write_facets(r, summaries, &entries, out)?;
+    let entries = Entries::render(r, &all)?;
+    let listing = Listing {
+        base: "decisions".into(),
+        title: "All decisions".into(),
+        intro: None,
+        by_month: true,
+        feed: Some("feeds/decisions.atom".into()),
+    };
+    write_listing(r, &listing, &all, &entries, out, recipes)?;
+    let facets = write_facets(r, summaries, &entries, out, recipes)?;
     let open = open_call_in(summaries);
     let forthcoming = forward_plan(summaries);
 
-    let mut ctx = Context::new();
     let decided = all.iter().filter(|s| s.status != "forthcoming" && s.status != "for-determination");
-    ctx.insert("latest", &decided.take(10).collect::<Vec<_>>());
-    ctx.insert("open", &open);
-    ctx.insert("forthcoming_count", &forthcoming.len());
-    ctx.insert("total", &summaries.len());
-    ctx.insert("years", &facets.get("year"));
-    out.write("index.html", r.render("home.html", 0, &mut ctx)?.as_bytes())?;
+    let home = Recipe::Home {
+        latest: recipes.numbers(&decided.take(10).copied().collect::<Vec<_>>()),
+        open: recipes.numbers(&open),
+        forthcoming: forthcoming.len(),
+        total: summaries.len(),
+        years: facets.get("year").cloned().unwrap_or_default(),
+    };
+    for recipe in [
+        home,
+        Recipe::CallIn { members: recipes.numbers(&open) },
+        Recipe::ForwardPlan { members: recipes.numbers(&forthcoming) },
+    ] {
+        let (path, html) = remade(r, &recipe, &|n| &summaries[n as usize])?;
+        out.write(&path, html.as_bytes())?;
+        recipes.keep(recipe);
+    }
 
     let mut ctx = Context::new();
     ctx.insert("facets", &facets);
     out.write("browse/index.html", r.render("browse.html", 1, &mut ctx)?.as_bytes())?;
-
-    let mut ctx = Context::new();
-    ctx.insert("items", &open);
-    out.write("call-in/index.html", r.render("call-in.html", 1, &mut ctx)?.as_bytes())?;
-
-    let mut ctx = Context::new();
-    ctx.insert("items", &forthcoming);
-    out.write("forward-plan/index.html", r.render("forward-plan.html", 1, &mut ctx)?.as_bytes())?;
 
     let mut ctx = Context::new();
     ctx.insert("facets", &facets);
@@ -297,6 +333,110 @@ pub fn write_listings(r: &Renderer<'_>, summaries: &[Summary], out: &Staging) ->
         r.tera.render("404.html", &ctx).map_err(|e| super::template_error(&r.template_dir.join("404.html"), &e))?;
     out.write("404.html", html.as_bytes())?;
     Ok(())
+}
+
+/// What a page of decisions (or a feed) was made from, by the decisions'
+/// numbers in listing order: enough to make that page again when one of
+/// them is edited, without the rest of the register.
+#[derive(Clone, Serialize, Deserialize)]
+pub enum Recipe {
+    Listing { listing: Listing, page: usize, pages: usize, count: usize, members: Vec<u32> },
+    Home { latest: Vec<u32>, open: Vec<u32>, forthcoming: usize, total: usize, years: Vec<Facet> },
+    CallIn { members: Vec<u32> },
+    ForwardPlan { members: Vec<u32> },
+    Feed { path: String, title: String, members: Vec<u32> },
+}
+
+impl Recipe {
+    /// The decisions the page shows.
+    pub fn members(&self) -> impl Iterator<Item = u32> + '_ {
+        let (a, b): (&[u32], &[u32]) = match self {
+            Recipe::Listing { members, .. }
+            | Recipe::CallIn { members }
+            | Recipe::ForwardPlan { members }
+            | Recipe::Feed { members, .. } => (members, &[]),
+            Recipe::Home { latest, open, .. } => (latest, open),
+        };
+        a.iter().chain(b).copied()
+    }
+}
+
+/// Makes a recipe's page again: its path in the site and its text, with
+/// `summary` giving each member's summary.
+pub fn remade<'s>(
+    r: &Renderer<'_>,
+    recipe: &Recipe,
+    summary: &dyn Fn(u32) -> &'s Summary,
+) -> Result<(String, String), Error> {
+    let of = |members: &[u32]| members.iter().map(|&n| summary(n)).collect::<Vec<&Summary>>();
+    match recipe {
+        Recipe::Listing { listing, page, pages, count, members } => {
+            let chunk = of(members);
+            let entries = Entries::render(r, &chunk)?;
+            listing_page(r, listing, *page, *pages, *count, &chunk, &entries)
+        }
+        Recipe::Home { latest, open, forthcoming, total, years } => {
+            let mut ctx = Context::new();
+            ctx.insert("latest", &of(latest));
+            ctx.insert("open", &of(open));
+            ctx.insert("forthcoming_count", forthcoming);
+            ctx.insert("total", total);
+            ctx.insert("years", &Some(years));
+            Ok(("index.html".into(), r.render("home.html", 0, &mut ctx)?))
+        }
+        Recipe::CallIn { members } => {
+            let mut ctx = Context::new();
+            ctx.insert("items", &of(members));
+            Ok(("call-in/index.html".into(), r.render("call-in.html", 1, &mut ctx)?))
+        }
+        Recipe::ForwardPlan { members } => {
+            let mut ctx = Context::new();
+            ctx.insert("items", &of(members));
+            Ok(("forward-plan/index.html".into(), r.render("forward-plan.html", 1, &mut ctx)?))
+        }
+        Recipe::Feed { path, title, members } => Ok((path.clone(), super::data::atom(r, title, path, &of(members)).0)),
+    }
+}
+
+/// Where a build keeps its recipes (nowhere, when it keeps no cache).
+pub struct Recipes<'a> {
+    /// The summaries in listing order, whose positions are their numbers.
+    all: &'a [Summary],
+    kept: Option<std::sync::Mutex<Vec<Recipe>>>,
+}
+
+impl<'a> Recipes<'a> {
+    pub fn new(all: &'a [Summary], keep: bool) -> Self {
+        Recipes { all, kept: keep.then(Default::default) }
+    }
+
+    pub fn keep(&self, recipe: Recipe) {
+        if let Some(kept) = &self.kept {
+            kept.lock().unwrap_or_else(|e| e.into_inner()).push(recipe);
+        }
+    }
+
+    /// The numbers of summaries taken from the build's own list.
+    pub fn numbers(&self, items: &[&Summary]) -> Vec<u32> {
+        if self.kept.is_none() {
+            return Vec::new();
+        }
+        let start = self.all.as_ptr() as usize;
+        let size = std::mem::size_of::<Summary>();
+        items
+            .iter()
+            .map(|s| {
+                // every summary listed is one of `all`: its place is its number
+                let at = (*s as *const Summary as usize - start) / size;
+                debug_assert!(std::ptr::eq(&self.all[at], *s));
+                at as u32
+            })
+            .collect()
+    }
+
+    pub fn into_kept(self) -> Vec<Recipe> {
+        self.kept.map(|k| k.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default()
+    }
 }
 
 fn open_call_in(summaries: &[Summary]) -> Vec<&Summary> {
@@ -326,6 +466,7 @@ fn write_facets(
     summaries: &[Summary],
     entries: &Entries<'_>,
     out: &Staging,
+    recipes: &Recipes<'_>,
 ) -> Result<BTreeMap<&'static str, Vec<Facet>>, Error> {
     let mut facets = BTreeMap::new();
     // years, newest first
@@ -338,19 +479,14 @@ fn write_facets(
     let mut year_facets = Vec::new();
     for (year, items) in years.iter().rev() {
         let base = format!("browse/year/{year}");
-        write_listing(
-            r,
-            &Listing {
-                base: base.clone(),
-                title: format!("Decisions in {year}"),
-                intro: None,
-                items: items.clone(),
-                by_month: true,
-                feed: None,
-            },
-            entries,
-            out,
-        )?;
+        let listing = Listing {
+            base: base.clone(),
+            title: format!("Decisions in {year}"),
+            intro: None,
+            by_month: true,
+            feed: None,
+        };
+        write_listing(r, &listing, items, entries, out, recipes)?;
         year_facets.push(Facet { name: year.to_string(), href: format!("{base}/"), count: items.len() });
     }
     facets.insert("year", year_facets);
@@ -372,19 +508,9 @@ fn write_facets(
         for (name, items) in &by_name {
             let base = format!("browse/{key}/{}", slugs[name]);
             let feed = (key == "decision-maker").then(|| format!("feeds/{}.atom", slugs[name]));
-            write_listing(
-                r,
-                &Listing {
-                    base: base.clone(),
-                    title: format!("{lead} {name}"),
-                    intro: None,
-                    items: items.clone(),
-                    by_month: false,
-                    feed,
-                },
-                entries,
-                out,
-            )?;
+            let listing =
+                Listing { base: base.clone(), title: format!("{lead} {name}"), intro: None, by_month: false, feed };
+            write_listing(r, &listing, items, entries, out, recipes)?;
             list.push(Facet { name: name.to_string(), href: format!("{base}/"), count: items.len() });
         }
         facets.insert(key, list);

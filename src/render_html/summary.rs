@@ -2,20 +2,29 @@
 //! need, so they never hold whole records.
 
 use crate::public::{DateView, PublicRecord};
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+/// A label of the register's own (a status, a call-in state). An alias,
+/// so that serde's derive does not take it for text borrowed from its input.
+type Label = &'static str;
+
+/// Kept in the build cache too (see `republish`), so it reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
     pub title: String,
     pub council: Option<String>,
     pub decision_maker: String,
-    pub status: &'static str,
-    pub status_label: &'static str,
+    #[serde(deserialize_with = "known")]
+    pub status: Label,
+    #[serde(deserialize_with = "known")]
+    pub status_label: Label,
     pub key_decision: bool,
     pub exempt: bool,
-    pub call_in_state: &'static str,
-    pub call_in_label: &'static str,
+    #[serde(deserialize_with = "known")]
+    pub call_in_state: Label,
+    #[serde(deserialize_with = "known")]
+    pub call_in_label: Label,
     pub deadline: Option<DateView>,
     pub date: Option<DateView>,
     pub year: Option<i32>,
@@ -25,7 +34,8 @@ pub struct Summary {
     pub expected_date: Option<DateView>,
     pub forward_plan_ref: Option<String>,
     pub forward_plan_published: Option<DateView>,
-    pub urgency: Option<&'static str>,
+    #[serde(deserialize_with = "known_or_none")]
+    pub urgency: Option<Label>,
     pub areas: Vec<String>,
     pub subjects: Vec<String>,
     /// A sentence or two for feeds and result lists.
@@ -86,4 +96,28 @@ pub fn shorten(text: &str, max: usize) -> String {
     let cut: String = text.chars().take(max).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// A label read back from the cache as the `&'static str` the register's
+/// code gives it: each distinct label is kept once for the process (there
+/// are a few dozen of them).
+fn known<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    String::deserialize(d).map(intern)
+}
+
+fn known_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
+    Option::<String>::deserialize(d).map(|o| o.map(intern))
+}
+
+fn intern(s: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&known) = seen.get(s.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(s.into_boxed_str());
+    seen.insert(leaked);
+    leaked
 }

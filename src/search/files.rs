@@ -20,7 +20,7 @@ use crate::output::Staging;
 use crate::render_html::Summary;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -30,7 +30,7 @@ pub const INDEX_DIR: &str = "search-index";
 
 /// Decisions to a summary file: a page of twenty results, ranked by
 /// relevance, touches up to twenty files of about a kilobyte each.
-const CHUNK: usize = 4;
+pub(super) const CHUNK: usize = 4;
 
 /// A shard is split by its next letter while it holds more than this many
 /// bytes (before compression; about a third of it after).
@@ -45,15 +45,43 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+/// Reads a LEB128 varint at `at`, moving past it.
+pub(super) fn decode_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v: u64 = 0;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 || shift > 63 {
+            return Some(v);
+        }
+    }
+}
+
+pub(super) fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() * 3);
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out)?;
+    Ok(out)
+}
+
+pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
     // writing to a Vec cannot fail
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
 }
 
-/// Builds the index's files and writes them; returns how many.
-pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<usize, Error> {
+/// Builds the index's files and writes them; returns how many, and when
+/// `with_shards`, the shards each decision has terms in (for the build
+/// cache).
+pub fn write_index(
+    index: IndexBuilder,
+    summaries: &[Summary],
+    out: &Staging,
+    with_shards: bool,
+) -> Result<(usize, Vec<Vec<u32>>), Error> {
     let docs = index.docs;
     let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -66,11 +94,22 @@ pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) ->
         .collect();
     let mut shards = Vec::new();
     split(&terms, 1, &mut shards);
-    let shard_files: Vec<(String, Vec<u8>)> = shards
+    let shard_files: Vec<(String, Vec<u8>, Vec<u32>)> = shards
         .par_iter()
-        .map(|s| (format!("{INDEX_DIR}/t/{}.bin", s.prefix), gzip(&encode_shard(&terms[s.range.clone()]))))
+        .map(|s| {
+            let raw = encode_shard(&terms[s.range.clone()]);
+            let in_it = if with_shards { super::mend::docs_in_shard(&raw, docs) } else { Vec::new() };
+            (format!("{INDEX_DIR}/t/{}.bin", s.prefix), gzip(&raw), in_it)
+        })
         .collect();
     drop(terms);
+    let mut doc_shards: Vec<Vec<u32>> = if with_shards { vec![Vec::new(); docs as usize] } else { Vec::new() };
+    for (i, (_, _, in_it)) in shard_files.iter().enumerate() {
+        for &d in in_it {
+            doc_shards[d as usize].push(i as u32);
+        }
+    }
+    let shard_files: Vec<(String, Vec<u8>)> = shard_files.into_iter().map(|(n, b, _)| (n, b)).collect();
     let doc_files: Vec<(String, Vec<u8>)> = summaries
         .par_chunks(CHUNK)
         .enumerate()
@@ -89,23 +128,23 @@ pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) ->
         v: 1,
         docs,
         chunk: CHUNK,
-        shards: shards.iter().map(|s| s.prefix.as_str()).collect(),
+        shards: shards.iter().map(|s| s.prefix.clone()).collect(),
         stamp: format!("{:016x}", stamp.finish()),
     };
     let manifest = serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
     shard_files.par_iter().chain(doc_files.par_iter()).try_for_each(|(name, bytes)| out.write(name, bytes))?;
     out.write(&format!("{INDEX_DIR}/facets.bin"), &facets)?;
     out.write(&format!("{INDEX_DIR}/manifest.bin"), &gzip(&manifest))?;
-    Ok(shard_files.len() + doc_files.len() + 2)
+    Ok((shard_files.len() + doc_files.len() + 2, doc_shards))
 }
 
-#[derive(Serialize)]
-struct Manifest<'a> {
-    v: u32,
-    docs: u32,
-    chunk: usize,
-    shards: Vec<&'a str>,
-    stamp: String,
+#[derive(Serialize, Deserialize)]
+pub(super) struct Manifest {
+    pub v: u32,
+    pub docs: u32,
+    pub chunk: usize,
+    pub shards: Vec<String>,
+    pub stamp: String,
 }
 
 /// A shard: the terms `range` of the sorted vocabulary, under `prefix`.
@@ -123,7 +162,7 @@ struct Shard {
 ///   weigh 1. A word in most decisions costs an eighth of a byte a
 ///   decision, however common it is; how it weighs in the others is
 ///   dropped, which matters little for a word that common.
-fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
+pub(super) fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
     let mut out = Vec::with_capacity(term.len() + p.bytes.len() + 8);
     push_varint(&mut out, term.len() as u64);
     out.extend_from_slice(term.as_bytes());
@@ -149,7 +188,7 @@ fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
 }
 
 /// The least weight of a word in a decision's title (see `terms`).
-const IN_TITLE: u8 = 8;
+pub(super) const IN_TITLE: u8 = 8;
 
 /// Groups the sorted `terms` by their first `len` letters and splits each
 /// group that is too big by its next letter. A term exactly as long as its
@@ -192,7 +231,7 @@ fn encode_shard(terms: &[(Box<str>, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-fn doc_chunk(chunk: &[Summary]) -> Vec<u8> {
+pub(super) fn doc_chunk(chunk: &[Summary]) -> Vec<u8> {
     let rows: Vec<[&str; 6]> = chunk
         .iter()
         .map(|s| {

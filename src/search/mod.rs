@@ -14,6 +14,7 @@
 //! ascending order as pages are rendered, batch by batch.
 
 mod files;
+mod mend;
 
 use crate::public::PublicRecord;
 use crate::render_html::Summary;
@@ -21,6 +22,7 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 pub use files::{write_index, INDEX_DIR};
+pub use mend::{mend, Edit, Mended};
 
 /// Words longer than this are not indexed (no real word is; hostile
 /// input might be).

@@ -9,6 +9,7 @@ mod corpus;
 mod list;
 mod parse_props;
 mod pdf;
+mod republish;
 mod search;
 mod serve;
 mod site;

@@ -1,0 +1,304 @@
+//! Mending a published index when a few decisions are edited, instead of
+//! building it again: the shards that held their old terms or will hold
+//! their new ones are read, the decisions' postings are replaced, and the
+//! shards, summary files and manifest are written again. Mended shards
+//! hold exactly what a full build's would (the same terms, decisions and
+//! weights as `search.js` reads them); only where a full build would split
+//! or group shards differently may the files differ.
+
+use super::files::{decode_varint, doc_chunk, encode_term, gunzip, gzip, Manifest, CHUNK, IN_TITLE};
+use super::{Postings, Terms, INDEX_DIR};
+use crate::load::Error;
+use crate::render_html::Summary;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+/// One edited decision: its number, the shards its old terms were in
+/// (from the build cache) and its new terms.
+pub struct Edit {
+    pub doc: u32,
+    pub old_shards: Vec<u32>,
+    pub terms: Terms,
+}
+
+/// The mended files (paths in the site, gzip bytes) and each edited
+/// decision's shards now.
+pub struct Mended {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub shards: Vec<Vec<u32>>,
+}
+
+/// Mends the index in `site` for `edits`; `summary` gives any decision's
+/// summary by number (for the summary files). `None` when the index cannot
+/// be mended to match a full build: a new word with no shard to go in, a
+/// shard left empty, or a common word whose bitmap would have to give way
+/// to a gap list whose weights the index no longer holds. The build then
+/// starts afresh.
+pub fn mend<'s>(
+    site: &Path,
+    edits: &[Edit],
+    summary: &(dyn Fn(u32) -> Option<&'s Summary> + Sync),
+) -> Result<Option<Mended>, Error> {
+    let dir = site.join(INDEX_DIR);
+    let manifest_path = dir.join("manifest.bin");
+    let manifest: Manifest = read(&manifest_path).and_then(|b| {
+        serde_json::from_slice(&b).map_err(|e| Error { path: manifest_path.clone(), what: e.to_string() })
+    })?;
+    let by_prefix: HashMap<&str, u32> =
+        manifest.shards.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32)).collect();
+    let longest = manifest.shards.iter().map(String::len).max().unwrap_or(0);
+    // shard -> doc -> its new (term, weight)s there
+    let mut new_terms: BTreeMap<u32, ByDoc<'_>> = BTreeMap::new();
+    let mut shards_now = Vec::with_capacity(edits.len());
+    for e in edits {
+        let mut mine = BTreeSet::new();
+        for (term, weight) in &e.terms.0 {
+            let Some(shard) = shard_of(term, &by_prefix, longest) else { return Ok(None) };
+            new_terms.entry(shard).or_default().entry(e.doc).or_default().push((term.as_str(), *weight));
+            mine.insert(shard);
+        }
+        for &old in &e.old_shards {
+            new_terms.entry(old).or_default().entry(e.doc).or_default();
+        }
+        shards_now.push(mine.into_iter().collect());
+    }
+    let docs = manifest.docs;
+    let shard_files: Vec<Option<(String, Vec<u8>)>> = new_terms
+        .par_iter()
+        .map(|(&shard, by_doc)| {
+            let prefix = manifest.shards.get(shard as usize).ok_or_else(|| Error {
+                path: dir.clone(),
+                what: format!("the build cache names shard {shard}, which the index does not have"),
+            })?;
+            let rel = format!("{INDEX_DIR}/t/{prefix}.bin");
+            let bytes = read(&site.join(&rel))?;
+            Ok(mend_shard(&bytes, by_doc, docs).map(|b| (rel, gzip(&b))))
+        })
+        .collect::<Result<_, Error>>()?;
+    let Some(mut files) = shard_files.into_iter().collect::<Option<Vec<_>>>() else { return Ok(None) };
+    let chunks: BTreeSet<u32> = edits.iter().map(|e| e.doc / CHUNK as u32).collect();
+    for n in chunks {
+        let rows: Vec<Summary> =
+            (n * CHUNK as u32..(n + 1) * CHUNK as u32).filter_map(|d| summary(d).cloned()).collect();
+        files.push((format!("{INDEX_DIR}/d/{n}.bin"), gzip(&doc_chunk(&rows))));
+    }
+    let mut stamp = std::hash::DefaultHasher::new();
+    manifest.stamp.hash(&mut stamp);
+    for (name, bytes) in &files {
+        name.hash(&mut stamp);
+        bytes.hash(&mut stamp);
+    }
+    let manifest = Manifest { stamp: format!("{:016x}", stamp.finish()), ..manifest };
+    let manifest =
+        serde_json::to_vec(&manifest).map_err(|e| Error { path: manifest_path.clone(), what: e.to_string() })?;
+    files.push((format!("{INDEX_DIR}/manifest.bin"), gzip(&manifest)));
+    Ok(Some(Mended { files, shards: shards_now }))
+}
+
+/// The new terms (and weights) of each edited decision within one shard.
+type ByDoc<'t> = BTreeMap<u32, Vec<(&'t str, u8)>>;
+
+/// The shard a term belongs in, as `search.js` looks for it: the one with
+/// the longest prefix of it.
+fn shard_of(term: &str, by_prefix: &HashMap<&str, u32>, longest: usize) -> Option<u32> {
+    (1..=term.len().min(longest)).rev().find_map(|n| term.get(..n).and_then(|p| by_prefix.get(p)).copied())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    gunzip(&bytes).map_err(|e| Error::io(path, &e))
+}
+
+/// A term as a shard holds it: its decisions with their weights, and the
+/// form it was stored in.
+struct Entry {
+    term: String,
+    postings: Vec<(u32, u8)>,
+    bitmap: bool,
+}
+
+/// Replaces the decisions of `by_doc` in a shard's terms with their new
+/// terms; the shard's bytes before gzip, or `None` (see [`mend`]).
+fn mend_shard(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Vec<u8>> {
+    let mut entries = decode_shard(bytes, docs)?;
+    for e in &mut entries {
+        e.postings.retain(|(d, _)| !by_doc.contains_key(d));
+    }
+    let mut index: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.term.clone(), i)).collect();
+    for (&doc, terms) in by_doc {
+        for &(term, weight) in terms {
+            let at = *index.entry(term.to_string()).or_insert_with(|| {
+                entries.push(Entry { term: term.to_string(), postings: Vec::new(), bitmap: false });
+                entries.len() - 1
+            });
+            let postings = &mut entries[at].postings;
+            let place = postings.partition_point(|(d, _)| *d < doc);
+            postings.insert(place, (doc, weight));
+        }
+    }
+    drop(index);
+    entries.retain(|e| !e.postings.is_empty());
+    // a full build would have no such shard
+    if entries.is_empty() {
+        return None;
+    }
+    entries.sort_by(|a, b| a.term.cmp(&b.term));
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    super::files::push_varint(&mut out, entries.len() as u64);
+    for e in &entries {
+        let mut p = Postings::default();
+        for &(d, w) in &e.postings {
+            p.push(d, w);
+        }
+        let encoded = encode_term(&e.term, &p, docs);
+        // the form byte follows the term and its count
+        let as_bitmap = form_of(&encoded)? == 1;
+        if e.bitmap && !as_bitmap {
+            return None;
+        }
+        out.extend_from_slice(&encoded);
+    }
+    Some(out)
+}
+
+/// A shard's terms, decoded. Decisions in a bitmap that are not in its
+/// title list weigh 1, as `search.js` reads them.
+fn decode_shard(bytes: &[u8], docs: u32) -> Option<Vec<Entry>> {
+    let mut at = 0;
+    let count = decode_varint(bytes, &mut at)?;
+    let mut entries = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let len = decode_varint(bytes, &mut at)? as usize;
+        let term = std::str::from_utf8(bytes.get(at..at + len)?).ok()?.to_string();
+        at += len;
+        let n = decode_varint(bytes, &mut at)?;
+        let form = *bytes.get(at)?;
+        at += 1;
+        let mut postings = Vec::with_capacity(n as usize);
+        match form {
+            0 => gaps(bytes, &mut at, n, &mut postings)?,
+            1 => {
+                let heavy_count = decode_varint(bytes, &mut at)?;
+                let mut heavy = Vec::with_capacity(heavy_count as usize);
+                gaps(bytes, &mut at, heavy_count, &mut heavy)?;
+                let map = bytes.get(at..at + (docs as usize).div_ceil(8))?;
+                at += map.len();
+                let mut h = heavy.iter().peekable();
+                for d in 0..docs {
+                    if map[d as usize / 8] & (1 << (d % 8)) == 0 {
+                        continue;
+                    }
+                    match h.peek() {
+                        Some(&&(hd, w)) if hd == d => {
+                            postings.push((d, w));
+                            h.next();
+                        }
+                        _ => postings.push((d, 1)),
+                    }
+                }
+                debug_assert!(heavy.iter().all(|(_, w)| *w >= IN_TITLE));
+            }
+            _ => return None,
+        }
+        entries.push(Entry { term, postings, bitmap: form == 1 });
+    }
+    Some(entries)
+}
+
+/// Reads `n` gap-coded postings.
+fn gaps(bytes: &[u8], at: &mut usize, n: u64, out: &mut Vec<(u32, u8)>) -> Option<()> {
+    let mut doc: i64 = -1;
+    for _ in 0..n {
+        let v = decode_varint(bytes, at)?;
+        doc += (v >> 4) as i64;
+        out.push((u32::try_from(doc).ok()?, (v & 15) as u8));
+    }
+    Some(())
+}
+
+/// The form byte of an encoded term.
+fn form_of(encoded: &[u8]) -> Option<u8> {
+    let mut at = 0;
+    let len = decode_varint(encoded, &mut at)? as usize;
+    at += len;
+    decode_varint(encoded, &mut at)?;
+    encoded.get(at).copied()
+}
+
+/// Which shards each decision has terms in, from the shards' own bytes
+/// (before gzip): what the build cache keeps so that an edit can be mended.
+pub fn docs_in_shard(bytes: &[u8], docs: u32) -> Vec<u32> {
+    let mut all: Vec<u32> = decode_shard(bytes, docs)
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|e| e.postings.into_iter().map(|(d, _)| d))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shard(terms: &[(&str, &[(u32, u8)])], docs: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        super::super::files::push_varint(&mut out, terms.len() as u64);
+        for (t, postings) in terms {
+            let mut p = Postings::default();
+            for &(d, w) in *postings {
+                p.push(d, w);
+            }
+            out.extend(encode_term(t, &p, docs));
+        }
+        out
+    }
+
+    fn read_back(bytes: &[u8], docs: u32) -> Vec<(String, Vec<(u32, u8)>)> {
+        decode_shard(bytes, docs).unwrap().into_iter().map(|e| (e.term, e.postings)).collect()
+    }
+
+    #[test]
+    fn an_edit_replaces_the_decisions_postings_and_drops_emptied_terms() {
+        let before = shard(&[("depot", &[(0, 1), (3, 9)]), ("deposit", &[(3, 2)])], 400);
+        let mut by_doc = BTreeMap::new();
+        by_doc.insert(3, vec![("depth", 8u8)]);
+        let after = mend_shard(&before, &by_doc, 400).unwrap();
+        assert_eq!(
+            read_back(&after, 400),
+            vec![("depot".to_string(), vec![(0, 1)]), ("depth".to_string(), vec![(3, 8)])],
+            "`deposit` went with the edit; `depth` came"
+        );
+        assert_eq!(after, shard(&[("depot", &[(0, 1)]), ("depth", &[(3, 8)])], 400), "the bytes a full build makes");
+    }
+
+    #[test]
+    fn a_common_word_stays_a_bitmap_or_the_mend_gives_way() {
+        // in 40 of 64 decisions: an 8-byte bitmap beats a 40-byte gap list
+        let common: Vec<(u32, u8)> = (0..40).map(|d| (d, if d == 1 { 9 } else { 1 })).collect();
+        let before = shard(&[("plan", &common)], 64);
+        assert_eq!(read_back(&before, 64), vec![("plan".to_string(), common.clone())]);
+        let mut by_doc = BTreeMap::new();
+        by_doc.insert(50, vec![("plan", 1u8)]);
+        let more = mend_shard(&before, &by_doc, 64).unwrap();
+        let mut expected = common.clone();
+        expected.push((50, 1));
+        assert_eq!(read_back(&more, 64), vec![("plan".to_string(), expected)]);
+        // taken out of all but two: a gap list would now be smaller, but
+        // the weights it would carry are gone
+        let by_doc: ByDoc<'_> = (2..40).map(|d| (d, Vec::new())).collect();
+        assert!(mend_shard(&before, &by_doc, 64).is_none());
+    }
+
+    #[test]
+    fn a_term_goes_to_the_shard_with_its_longest_prefix() {
+        let by_prefix: HashMap<&str, u32> = [("s", 0), ("st", 1), ("sta", 2)].into_iter().collect();
+        assert_eq!(shard_of("station", &by_prefix, 3), Some(2));
+        assert_eq!(shard_of("stop", &by_prefix, 3), Some(1));
+        assert_eq!(shard_of("sun", &by_prefix, 3), Some(0));
+        assert_eq!(shard_of("park", &by_prefix, 3), None);
+    }
+}
