@@ -78,7 +78,7 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
         // Anything that stops a republish before it puts files in place
         // leaves the site as it was; the full build then reports it.
         if let Ok(Some(done)) = crate::republish::republish(plan, &inputs, &last) {
-            timings.push(("republish an edit", started.elapsed()));
+            timings.extend(done.timings.iter().copied());
             return Ok(Built {
                 checked: None,
                 published: true,
@@ -182,13 +182,14 @@ fn write_site(
             || render_html::write_listings(&renderer, &summaries, &staging, &recipes),
             || render_html::write_open_data(&renderer, &summaries, &staging, &recipes),
         );
-        listings.and(open_data)?;
+        listings?;
+        let pieces_at = open_data?;
         timings.push(("listings and open data", stage.elapsed()));
         let recipes = recipes.into_kept();
-        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes))
+        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes, pieces_at))
     })();
     match result {
-        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes)) => {
+        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes, pieces_at)) => {
             let stage = Instant::now();
             staging.publish()?;
             if let Some(reports) = reports {
@@ -204,6 +205,7 @@ fn write_site(
                     facts: &facts,
                     doc_shards,
                     recipes,
+                    pieces_at,
                     pdf_ids: &pdf_ids,
                 };
                 crate::republish::keep(&plan.out, &plan.root, built)?;

@@ -196,6 +196,21 @@ impl Overlay {
         Ok(())
     }
 
+    /// Writes the new version of `folder/rel` through `fill`, which is
+    /// given the new file to write.
+    pub fn write_with(
+        &mut self,
+        folder: &str,
+        rel: &str,
+        fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        self.write(folder, rel, &[])?;
+        let path = self.dir.join(folder).join(rel);
+        let mut file =
+            fs::OpenOptions::new().write(true).truncate(true).open(&path).map_err(|e| Error::io(&path, &e))?;
+        fill(&mut file).map_err(|e| Error::io(&path, &e))
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

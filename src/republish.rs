@@ -76,8 +76,8 @@ struct Entry {
     source: PathBuf,
     summary: Summary,
     key: u64,
-    /// The search index's shards holding its terms.
-    shards: Vec<u32>,
+    /// The search index's shards holding its terms (see `pack_shards`).
+    shards: Vec<u8>,
     /// The records whose titles its page shows, and those showing its.
     shows: Vec<u32>,
     shown_on: Vec<u32>,
@@ -86,23 +86,61 @@ struct Entry {
     warnings: u32,
     register_warnings: u32,
     pdf: bool,
+    /// The recipes of the pages and feeds it is on.
+    pages: Vec<u32>,
+    /// Where its pieces of the open data started after the full build
+    /// (see `PiecesAt`; `Head::shifts` says where they are now).
+    at: [u64; 4],
 }
 
-/// The rest of the cache: what the site was built from, and the recipes of
-/// its pages of decisions.
+/// What the cached site was built from (`head.bin`, rewritten by each
+/// republish).
 #[derive(Serialize, Deserialize)]
-struct State {
+struct Head {
     /// The inputs' fingerprint of the build the cache describes.
     fingerprint: u64,
     context: u64,
-    files: Vec<(PathBuf, Facts)>,
-    /// Each file's record number (`u32::MAX`: a folder, or not a record).
-    numbers: Vec<u32>,
-    recipes: Vec<Recipe>,
-    documents: Documents,
+    /// The fingerprint of the record files' paths.
+    paths: u64,
     decisions: usize,
     reports: usize,
     warnings: usize,
+    /// Each splice into an open data file since the full build, in order:
+    /// (file, where, how many bytes longer). A piece that started after
+    /// `where` has moved by that much.
+    shifts: Vec<Splice>,
+}
+
+/// A splice into open data file `.0` at `.1`, `.2` bytes longer after.
+type Splice = (u8, u64, i64);
+
+/// Where a piece of open data file `file` that a full build wrote at `at`
+/// is after the splices since.
+fn shifted(at: u64, file: u8, shifts: &[Splice]) -> u64 {
+    shifts
+        .iter()
+        .filter(|s| s.0 == file)
+        .fold(at, |q, &(_, pos, delta)| if q > pos { q.wrapping_add_signed(delta) } else { q })
+}
+
+/// How the site is laid out (`layout.bin`, written by full builds only).
+#[derive(Serialize, Deserialize)]
+struct Layout {
+    /// Each file's record number (`u32::MAX`: a folder, or not a record).
+    numbers: Vec<u32>,
+    documents: Documents,
+}
+
+/// The cache's files: `facts.bin` holds each record file's size and time
+/// at a fixed width, so a republish rewrites only the edited files' slots.
+const FACT_BYTES: usize = 25;
+
+fn fact_bytes(f: &Facts) -> [u8; FACT_BYTES] {
+    let mut b = [0; FACT_BYTES];
+    b[..8].copy_from_slice(&f.0.to_le_bytes());
+    b[8..24].copy_from_slice(&f.1.to_le_bytes());
+    b[24] = u8::from(f.2);
+    b
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -113,16 +151,42 @@ fn codec(path: &Path) -> impl Fn(bincode::Error) -> Error + '_ {
     move |e| Error { path: path.to_path_buf(), what: format!("the build cache cannot be read or written: {e}") }
 }
 
+/// Variable-length integers: most of the cache is small numbers.
+fn encoding() -> impl bincode::Options {
+    bincode::DefaultOptions::new()
+}
+
+fn encode<T: Serialize>(path: &Path, value: &T) -> Result<Vec<u8>, Error> {
+    use bincode::Options;
+    encoding().serialize(value).map_err(codec(path))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, Error> {
+    use bincode::Options;
+    encoding().deserialize(bytes).map_err(codec(path))
+}
+
+/// Writes a file whole: to a neighbour first, then renamed over it.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).map_err(io(&partial))?;
+    std::fs::rename(&partial, path).map_err(io(path))
+}
+
 /// Everything a clean build hands over to be cached.
 pub struct Built<'a> {
     pub inputs: &'a Inputs,
     pub checked: &'a Checked,
     pub summaries: &'a [Summary],
     pub facts: &'a [PageFacts],
-    pub doc_shards: Vec<Vec<u32>>,
+    pub doc_shards: Vec<Vec<u8>>,
     pub recipes: Vec<Recipe>,
+    pub pieces_at: render_html::PiecesAt,
     pub pdf_ids: &'a std::collections::HashSet<String>,
 }
+
+/// Records encoded at a time when the cache is written.
+const BATCH: usize = 4096;
 
 /// Keeps the cache of a clean build (before its stamp is written: the
 /// cache counts only with the stamp it was made with).
@@ -130,6 +194,9 @@ pub fn keep(out: &Path, root: &Path, b: Built<'_>) -> Result<(), Error> {
     use rayon::prelude::*;
     let dir = out.join(DIR);
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    // written last: until then no earlier cache can be taken for this one
+    let _ = std::fs::remove_file(dir.join("head.bin"));
+    let _ = std::fs::remove_file(dir.join("state.bin"));
     let number: HashMap<&str, u32> = b.summaries.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
     let mut shown_on: Vec<Vec<u32>> = vec![Vec::new(); b.summaries.len()];
     for (i, f) in b.facts.iter().enumerate() {
@@ -148,126 +215,154 @@ pub fn keep(out: &Path, root: &Path, b: Built<'_>) -> Result<(), Error> {
             w.0 += 1;
         }
     }
+    let mut pages: Vec<Vec<u32>> = vec![Vec::new(); b.summaries.len()];
+    for (id, recipe) in b.recipes.iter().enumerate() {
+        for n in recipe.members() {
+            if let Some(p) = pages.get_mut(n as usize) {
+                p.push(id as u32);
+            }
+        }
+    }
+    let encoded: Vec<Vec<u8>> = b.recipes.iter().map(|r| encode(&dir, r)).collect::<Result<_, Error>>()?;
+    write_log(&dir, "recipes", &encoded)?;
     let mut doc_shards = b.doc_shards;
     doc_shards.resize(b.summaries.len(), Vec::new());
-    let encoded: Vec<Vec<u8>> = b
-        .summaries
-        .par_iter()
-        .zip(b.facts)
-        .zip(doc_shards.into_par_iter().zip(shown_on))
-        .map(|((s, f), (shards, shown_on))| {
-            let (own, register) = warnings.get(f.source.as_path()).copied().unwrap_or_default();
-            let entry = Entry {
-                source: f.source.clone(),
-                summary: s.clone(),
-                key: f.key,
-                shards,
-                shows: f.shows.iter().filter_map(|id| number.get(id.as_str()).copied()).collect(),
-                shown_on,
-                superseded_by: f.superseded_by.as_deref().and_then(|id| number.get(id).copied()),
-                warnings: own,
-                register_warnings: register,
-                pdf: b.pdf_ids.contains(&s.id),
-            };
-            bincode::serialize(&entry).unwrap_or_default()
-        })
-        .collect();
     let log = dir.join("records.bin");
-    let mut index = Vec::with_capacity(encoded.len() * 12);
+    let mut index = Vec::with_capacity(b.summaries.len() * 12);
     let mut file = std::io::BufWriter::new(std::fs::File::create(&log).map_err(io(&log))?);
     let mut at = 0u64;
-    for e in &encoded {
-        file.write_all(e).map_err(io(&log))?;
-        index.extend_from_slice(&at.to_le_bytes());
-        index.extend_from_slice(&(e.len() as u32).to_le_bytes());
-        at += e.len() as u64;
+    let mut shards = doc_shards.into_iter();
+    for start in (0..b.summaries.len()).step_by(BATCH) {
+        let end = (start + BATCH).min(b.summaries.len());
+        let batch: Vec<(usize, Vec<u8>)> = (start..end).map(|i| (i, shards.next().unwrap_or_default())).collect();
+        let encoded: Vec<Vec<u8>> = batch
+            .into_par_iter()
+            .map(|(i, shards)| {
+                let (s, f) = (&b.summaries[i], &b.facts[i]);
+                let (own, register) = warnings.get(f.source.as_path()).copied().unwrap_or_default();
+                let entry = Entry {
+                    source: f.source.clone(),
+                    summary: s.clone(),
+                    key: f.key,
+                    shards,
+                    shows: f.shows.iter().filter_map(|id| number.get(id.as_str()).copied()).collect(),
+                    shown_on: shown_on[i].clone(),
+                    superseded_by: f.superseded_by.as_deref().and_then(|id| number.get(id).copied()),
+                    warnings: own,
+                    register_warnings: register,
+                    pdf: b.pdf_ids.contains(&s.id),
+                    pages: pages[i].clone(),
+                    at: b.pieces_at.get(i).copied().unwrap_or([u64::MAX; 4]),
+                };
+                encode(&log, &entry)
+            })
+            .collect::<Result<_, Error>>()?;
+        for e in &encoded {
+            file.write_all(e).map_err(io(&log))?;
+            index.extend_from_slice(&at.to_le_bytes());
+            index.extend_from_slice(&(e.len() as u32).to_le_bytes());
+            at += e.len() as u64;
+        }
     }
     file.flush().map_err(io(&log))?;
-    let idx = dir.join("records.idx");
-    std::fs::write(&idx, index).map_err(io(&idx))?;
+    drop(file);
+    replace(&dir.join("records.idx"), &index)?;
     let by_source: HashMap<PathBuf, u32> =
         b.facts.iter().enumerate().map(|(i, f)| (root.join(&f.source), i as u32)).collect();
-    let state = State {
-        fingerprint: b.inputs.fingerprint(),
-        context: b.inputs.context,
+    let layout = Layout {
         numbers: b
             .inputs
             .records
             .iter()
             .map(|(p, facts)| if facts.2 { u32::MAX } else { by_source.get(p).copied().unwrap_or(u32::MAX) })
             .collect(),
-        files: b.inputs.records.clone(),
-        recipes: b.recipes,
         documents: b.checked.documents.clone(),
+    };
+    let path = dir.join("layout.bin");
+    replace(&path, &encode(&path, &layout)?)?;
+    let facts: Vec<u8> = b.inputs.records.iter().flat_map(|(_, f)| fact_bytes(f)).collect();
+    replace(&dir.join("facts.bin"), &facts)?;
+    let head = Head {
+        fingerprint: b.inputs.fingerprint(),
+        context: b.inputs.context,
+        paths: b.inputs.paths(),
         decisions: b.summaries.len(),
         reports: b.pdf_ids.len(),
         warnings: crate::diag::counts(&b.checked.diags).1,
+        shifts: Vec::new(),
     };
-    write_state(&dir, &state)
+    let path = dir.join("head.bin");
+    replace(&path, &encode(&path, &head)?)
 }
 
-fn write_state(dir: &Path, state: &State) -> Result<(), Error> {
-    let path = dir.join("state.bin");
-    let partial = dir.join("state.partial");
-    let bytes = bincode::serialize(state).map_err(codec(&path))?;
-    std::fs::write(&partial, bytes).map_err(io(&partial))?;
-    std::fs::rename(&partial, &path).map_err(io(&path))
-}
-
-fn read_state(dir: &Path) -> Option<State> {
-    let bytes = std::fs::read(dir.join("state.bin")).ok()?;
-    bincode::deserialize(&bytes).ok()
+/// Writes `<name>.bin`, the items one after another, and `<name>.idx`,
+/// where each starts and how long it is.
+fn write_log(dir: &Path, name: &str, items: &[Vec<u8>]) -> Result<(), Error> {
+    let mut index = Vec::with_capacity(items.len() * 12);
+    let mut at = 0u64;
+    for e in items {
+        index.extend_from_slice(&at.to_le_bytes());
+        index.extend_from_slice(&(e.len() as u32).to_le_bytes());
+        at += e.len() as u64;
+    }
+    replace(&dir.join(format!("{name}.bin")), &items.concat())?;
+    replace(&dir.join(format!("{name}.idx")), &index)
 }
 
 /// The cache's records, read one at a time.
 struct Store {
     dir: PathBuf,
+    name: &'static str,
     index: Vec<u8>,
 }
 
 impl Store {
-    fn open(dir: &Path) -> Option<Store> {
-        Some(Store { dir: dir.to_path_buf(), index: std::fs::read(dir.join("records.idx")).ok()? })
+    fn open(dir: &Path, name: &'static str) -> Option<Store> {
+        Some(Store { dir: dir.to_path_buf(), name, index: std::fs::read(dir.join(format!("{name}.idx"))).ok()? })
     }
 
     fn len(&self) -> u32 {
         (self.index.len() / 12) as u32
     }
 
-    fn get(&self, n: u32) -> Result<Entry, Error> {
-        let path = self.dir.join("records.bin");
+    fn get<T: serde::de::DeserializeOwned>(&self, n: u32) -> Result<T, Error> {
+        let path = self.dir.join(format!("{}.bin", self.name));
         let at = n as usize * 12;
-        let slot = self
-            .index
-            .get(at..at + 12)
-            .ok_or_else(|| Error { path: path.clone(), what: format!("the build cache has no decision number {n}") })?;
+        let slot = self.index.get(at..at + 12).ok_or_else(|| Error {
+            path: path.clone(),
+            what: format!("the build cache has no {} number {n}", self.name),
+        })?;
         let offset = u64::from_le_bytes(slot[..8].try_into().unwrap_or_default());
         let len = u32::from_le_bytes(slot[8..].try_into().unwrap_or_default());
         let mut file = std::fs::File::open(&path).map_err(io(&path))?;
         file.seek(SeekFrom::Start(offset)).map_err(io(&path))?;
         let mut bytes = vec![0; len as usize];
         file.read_exact(&mut bytes).map_err(io(&path))?;
-        bincode::deserialize(&bytes).map_err(codec(&path))
+        decode(&path, &bytes)
     }
 
-    /// Adds new versions of records (appended; the index points to them).
+    /// Adds new versions of records: appended, and their slots in the
+    /// index rewritten in place (a republish clears the stamp first, so a
+    /// cache left half written is never trusted).
     fn put(&mut self, entries: &[(u32, Entry)]) -> Result<(), Error> {
         let path = self.dir.join("records.bin");
         let mut file = std::fs::OpenOptions::new().append(true).open(&path).map_err(io(&path))?;
         let mut at = file.metadata().map_err(io(&path))?.len();
+        let idx = self.dir.join("records.idx");
+        let mut index = std::fs::OpenOptions::new().write(true).open(&idx).map_err(io(&idx))?;
         for (n, e) in entries {
-            let bytes = bincode::serialize(e).map_err(codec(&path))?;
+            let bytes = encode(&path, e)?;
             file.write_all(&bytes).map_err(io(&path))?;
             let slot = *n as usize * 12;
-            self.index[slot..slot + 8].copy_from_slice(&at.to_le_bytes());
-            self.index[slot + 8..slot + 12].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+            let mut new = [0u8; 12];
+            new[..8].copy_from_slice(&at.to_le_bytes());
+            new[8..].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+            self.index[slot..slot + 12].copy_from_slice(&new);
+            index.seek(SeekFrom::Start(slot as u64)).map_err(io(&idx))?;
+            index.write_all(&new).map_err(io(&idx))?;
             at += bytes.len() as u64;
         }
-        file.sync_data().map_err(io(&path))?;
-        let idx = self.dir.join("records.idx");
-        let partial = self.dir.join("records.partial");
-        std::fs::write(&partial, &self.index).map_err(io(&partial))?;
-        std::fs::rename(&partial, &idx).map_err(io(&idx))
+        Ok(())
     }
 }
 
@@ -283,48 +378,84 @@ pub struct Republished {
     pub stamp: Stamp,
     /// PDFs rendered anew.
     pub reports: usize,
+    /// How long each step took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Times the steps of a republish.
+struct Laps(Vec<(&'static str, std::time::Duration)>, std::time::Instant);
+
+impl Laps {
+    fn lap(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.0.push((step, now - self.1));
+        self.1 = now;
+    }
 }
 
 /// Republishes the edits since the last clean build, when they can be:
 /// `None` when a full build is needed (see the module's note).
 pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Option<Republished>, Error> {
+    let mut laps = Laps(Vec::new(), std::time::Instant::now());
     let dir = plan.out.join(DIR);
-    let Some(mut state) = read_state(&dir) else { return Ok(None) };
-    if stamp::with_output(state.fingerprint, &plan.out) != last.fingerprint || state.context != inputs.context {
+    let head_path = dir.join("head.bin");
+    let Ok(bytes) = std::fs::read(&head_path) else { return Ok(None) };
+    let mut head: Head = decode(&head_path, &bytes)?;
+    if stamp::with_output(head.fingerprint, &plan.out) != last.fingerprint
+        || head.context != inputs.context
+        || head.paths != inputs.paths()
+    {
         return Ok(None);
     }
-    let Some(changed) = changed_files(&state, inputs) else { return Ok(None) };
-    let Some(mut store) = Store::open(&dir) else { return Ok(None) };
-    if store.len() as usize != state.decisions {
+    let facts_path = dir.join("facts.bin");
+    let facts = std::fs::read(&facts_path).map_err(io(&facts_path))?;
+    let Some(changed) = changed_files(&facts, inputs) else { return Ok(None) };
+    let layout_path = dir.join("layout.bin");
+    let layout: Layout = decode(&layout_path, &std::fs::read(&layout_path).map_err(io(&layout_path))?)?;
+    let (Some(mut store), Some(recipes)) = (Store::open(&dir, "records"), Store::open(&dir, "recipes")) else {
+        return Ok(None);
+    };
+    if store.len() as usize != head.decisions || layout.numbers.len() != inputs.records.len() {
         return Ok(None);
     }
-    let Some(work) = Work::prepare(plan, &state, &store, &changed)? else { return Ok(None) };
+    laps.lap("read the build cache");
+    let Some(work) = Work::prepare(plan, &layout, &store, &changed)? else { return Ok(None) };
+    laps.lap("check the edited records");
     let sources: Vec<PathBuf> = work.edited.iter().map(|e| e.old.source.clone()).collect();
-    let Some((done, overlay)) = work.render(plan, &state, &store)? else { return Ok(None) };
+    let Some((done, overlay)) = work.render(plan, &layout, &store, &recipes, &head, &mut laps)? else {
+        return Ok(None);
+    };
     // From here the site changes: a build killed now must not think it up
     // to date, nor trust the cache.
     stamp::clear(&plan.out);
     overlay.commit()?;
+    laps.lap("put the files in place");
     store.put(&done.entries)?;
+    let mut facts_file = std::fs::OpenOptions::new().write(true).open(&facts_path).map_err(io(&facts_path))?;
     for &i in &changed {
-        state.files[i] = inputs.records[i].clone();
+        facts_file.seek(SeekFrom::Start((i * FACT_BYTES) as u64)).map_err(io(&facts_path))?;
+        facts_file.write_all(&fact_bytes(&inputs.records[i].1)).map_err(io(&facts_path))?;
     }
-    state.fingerprint = inputs.fingerprint();
-    state.warnings = state.warnings + done.warnings.1 - done.warnings.0;
-    write_state(&dir, &state)?;
+    drop(facts_file);
+    head.fingerprint = inputs.fingerprint();
+    head.shifts.extend(done.shifts);
+    head.warnings = head.warnings + done.warnings.1 - done.warnings.0;
+    replace(&head_path, &encode(&head_path, &head)?)?;
     let stamp = Stamp {
-        fingerprint: stamp::with_output(state.fingerprint, &plan.out),
-        decisions: state.decisions,
-        reports: state.reports,
-        warnings: state.warnings,
+        fingerprint: stamp::with_output(head.fingerprint, &plan.out),
+        decisions: head.decisions,
+        reports: head.reports,
+        warnings: head.warnings,
     };
     stamp::write(&plan.out, &stamp)?;
+    laps.lap("update the build cache");
     Ok(Some(Republished {
         changed: sources,
         files: done.files,
         diags: work_diags(done.diags),
         stamp,
         reports: done.fresh_reports,
+        timings: laps.0,
     }))
 }
 
@@ -333,20 +464,21 @@ fn work_diags(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// The files that changed, by their place in the inputs; `None` when files
-/// came or went, or too many changed.
-fn changed_files(state: &State, inputs: &Inputs) -> Option<Vec<usize>> {
-    if state.files.len() != inputs.records.len() {
+/// The record files that changed, by their place in the inputs (whose
+/// paths are those of the cached build); `None` when one that changed is
+/// not a record, or too many changed.
+fn changed_files(facts: &[u8], inputs: &Inputs) -> Option<Vec<usize>> {
+    if facts.len() != inputs.records.len() * FACT_BYTES {
         return None;
     }
     let mut changed = Vec::new();
-    for (i, ((was, then), (is, now))) in state.files.iter().zip(&inputs.records).enumerate() {
-        if was != is || then.2 != now.2 {
+    for (i, (then, (_, now))) in facts.chunks_exact(FACT_BYTES).zip(&inputs.records).enumerate() {
+        if then[24] != u8::from(now.2) {
             return None;
         }
         // a folder's time changes when an editor saves by renaming
-        if !now.2 && then != now {
-            if state.numbers[i] == u32::MAX || changed.len() == MOST_EDITS {
+        if !now.2 && then != fact_bytes(now) {
+            if changed.len() == MOST_EDITS {
                 return None;
             }
             changed.push(i);
@@ -371,18 +503,21 @@ struct Work {
 }
 
 impl Work {
-    fn prepare(plan: &BuildPlan, state: &State, store: &Store, changed: &[usize]) -> Result<Option<Work>, Error> {
+    fn prepare(plan: &BuildPlan, layout: &Layout, store: &Store, changed: &[usize]) -> Result<Option<Work>, Error> {
         let (config, config_diags) =
             Config::from_root(&plan.root).map_err(|e| Error::io(&plan.root.join(crate::config::FILE_NAME), &e))?;
         if config_diags.iter().any(Diagnostic::is_error) {
             return Ok(None);
         }
         let calendar = Calendar::new(config.bank_holidays, &config.closures);
-        let ctx = Context { config: &config, calendar: &calendar, today: plan.today, documents: &state.documents };
+        let ctx = Context { config: &config, calendar: &calendar, today: plan.today, documents: &layout.documents };
         let mut edited = Vec::new();
         for &i in changed {
-            let number = state.numbers[i];
-            let old = store.get(number)?;
+            let number = layout.numbers[i];
+            if number == u32::MAX {
+                return Ok(None);
+            }
+            let old: Entry = store.get(number)?;
             let (record, diags) = crate::load_one(&plan.root, &old.source, &ctx);
             let Some((record, _)) = record.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
                 return Ok(None);
@@ -394,7 +529,7 @@ impl Work {
         let titles = work.titles(store, work.edited.iter().map(|e| &e.old))?;
         for e in &mut work.edited {
             let links = links_for(&e.record, &e.old, &titles);
-            let view = public::view(&e.record, &work.config, &state.documents, &links, true);
+            let view = public::view(&e.record, &work.config, &layout.documents, &links, true);
             e.summary = Summary::of(&view);
             if structure(&e.summary, &e.record) != e.old.key {
                 return Ok(None);
@@ -415,7 +550,7 @@ impl Work {
         for e in entries {
             for &n in e.shows.iter().chain(&e.superseded_by) {
                 if let std::collections::hash_map::Entry::Vacant(v) = titles.entry(n) {
-                    let s = store.get(n)?.summary;
+                    let s = store.get::<Entry>(n)?.summary;
                     v.insert((s.id, s.title));
                 }
             }
@@ -423,7 +558,15 @@ impl Work {
         Ok(titles)
     }
 
-    fn render(self, plan: &BuildPlan, state: &State, store: &Store) -> Result<Option<(Done, Overlay)>, Error> {
+    fn render(
+        self,
+        plan: &BuildPlan,
+        layout: &Layout,
+        store: &Store,
+        recipes: &Store,
+        head: &Head,
+        laps: &mut Laps,
+    ) -> Result<Option<(Done, Overlay)>, Error> {
         let tera = render_html::templates(&plan.root)?;
         let r = Renderer {
             tera,
@@ -432,7 +575,7 @@ impl Work {
             template_dir: plan.root.join("templates/html"),
         };
         let mut overlay = Overlay::new(&plan.out)?;
-        match self.render_into(plan, state, store, &r, &mut overlay) {
+        match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &mut overlay, laps) {
             Ok(Some(mut done)) => {
                 done.files = overlay.len();
                 Ok(Some((done, overlay)))
@@ -446,12 +589,12 @@ impl Work {
 
     fn render_into(
         &self,
-        plan: &BuildPlan,
-        state: &State,
-        store: &Store,
+        from: Sources<'_>,
         r: &Renderer<'_>,
         overlay: &mut Overlay,
+        laps: &mut Laps,
     ) -> Result<Option<Done>, Error> {
+        let Sources { plan, layout, store, recipes: recipe_store, head } = from;
         let numbers: BTreeSet<u32> = self.edited.iter().map(|e| e.number).collect();
         let retitled: Vec<&Edited> = self.edited.iter().filter(|e| e.summary.title != e.old.summary.title).collect();
         // Pages to make again: the edited records', and those showing a
@@ -459,23 +602,24 @@ impl Work {
         let mut pages: BTreeSet<u32> = numbers.clone();
         pages.extend(retitled.iter().flat_map(|e| e.old.shown_on.iter().copied()));
         let mut summaries: HashMap<u32, Summary> = self.edited.iter().map(|e| (e.number, e.summary.clone())).collect();
-        let recipes: Vec<&Recipe> =
-            state.recipes.iter().filter(|rc| rc.members().any(|n| numbers.contains(&n))).collect();
+        let on_pages: BTreeSet<u32> = self.edited.iter().flat_map(|e| e.old.pages.iter().copied()).collect();
+        let recipes: Vec<Recipe> = on_pages.into_iter().map(|id| recipe_store.get(id)).collect::<Result<_, Error>>()?;
         let mut wanted: BTreeSet<u32> = recipes.iter().flat_map(|rc| rc.members()).collect();
         for &n in &numbers {
             let chunk = n / 4 * 4;
-            wanted.extend(chunk..(chunk + 4).min(state.decisions as u32));
+            wanted.extend(chunk..(chunk + 4).min(store.len()));
         }
         let mut others: HashMap<u32, Entry> = HashMap::new();
         for n in wanted.iter().chain(&pages) {
             if !summaries.contains_key(n) && !others.contains_key(n) {
-                let e = store.get(*n)?;
+                let e: Entry = store.get(*n)?;
                 summaries.insert(*n, e.summary.clone());
                 others.insert(*n, e);
             }
         }
         let calendar = Calendar::new(self.config.bank_holidays, &self.config.closures);
-        let ctx = Context { config: &self.config, calendar: &calendar, today: plan.today, documents: &state.documents };
+        let ctx =
+            Context { config: &self.config, calendar: &calendar, today: plan.today, documents: &layout.documents };
         // The records whose pages (and PDFs) are made again, whole.
         let mut whole: Vec<(u32, std::borrow::Cow<'_, Record>, Entry)> = Vec::new();
         for &n in &pages {
@@ -498,14 +642,14 @@ impl Work {
         let titles_ref = &titles;
         for (n, record, entry) in &whole {
             let links = links_for(record, entry, titles_ref);
-            let view: PublicRecord = public::view(record, &self.config, &state.documents, &links, true);
+            let view: PublicRecord = public::view(record, &self.config, &layout.documents, &links, true);
             let summary = Summary::of(&view);
             let html = render_html::decision_page(r, &view, &summary, entry.pdf)?;
             overlay.write("site", &format!("decisions/{}/index.html", view.id), html.as_bytes())?;
             if numbers.contains(n) {
                 search_edits.push(search::Edit {
                     doc: *n,
-                    old_shards: entry.shards.clone(),
+                    old_shards: search::unpack_shards(&entry.shards),
                     terms: search::terms(&view),
                 });
             }
@@ -513,21 +657,26 @@ impl Work {
                 report_jobs.push((record.as_ref(), links));
             }
         }
+        laps.lap("decision pages");
         for rc in &recipes {
             let (path, html) = render_html::remade(r, rc, &|n| &summaries[&n])?;
             overlay.write("site", &path, html.as_bytes())?;
         }
+        laps.lap("listings and feeds");
         let Some(mended) = search::mend(&plan.out.join("site"), &search_edits, &|n| summaries.get(&n))? else {
             return Ok(None);
         };
         for (path, bytes) in &mended.files {
             overlay.write("site", path, bytes)?;
         }
-        if !self.open_data(r, plan, overlay)? {
+        laps.lap("search index");
+        let Some(shifts) = self.open_data(r, plan, head, overlay)? else {
             return Ok(None);
-        }
+        };
+        laps.lap("open data");
         if !report_jobs.is_empty() {
-            fresh_reports = self.reports(plan, state, &report_jobs, overlay)?;
+            fresh_reports = self.reports(plan, layout, &report_jobs, overlay)?;
+            laps.lap("PDF reports");
         }
         let mut entries = Vec::new();
         let mut diags = Vec::new();
@@ -536,57 +685,85 @@ impl Work {
             let shards = search_edits
                 .iter()
                 .position(|s| s.doc == e.number)
-                .map_or_else(|| e.old.shards.clone(), |i| mended.shards[i].clone());
+                .map_or_else(|| e.old.shards.clone(), |i| search::pack_shards(&mended.shards[i]));
             let own = e.diags.len() as u32;
             before += (e.old.warnings) as usize;
             after += own as usize;
             diags.extend(e.diags.iter().cloned());
             entries.push((e.number, Entry { summary: e.summary.clone(), shards, warnings: own, ..e.old.clone() }));
         }
-        Ok(Some(Done { entries, diags, warnings: (before, after), files: 0, fresh_reports }))
+        Ok(Some(Done { shifts, entries, diags, warnings: (before, after), files: 0, fresh_reports }))
     }
 
     /// Replaces the edited records' rows of decisions.json and
-    /// decisions.csv and their events in calendar.ics; `false` when one is
-    /// not where the cache says (then a full build is needed).
-    fn open_data(&self, r: &Renderer<'_>, plan: &BuildPlan, overlay: &mut Overlay) -> Result<bool, Error> {
+    /// decisions.csv and their events in calendar.ics, copying the rest of
+    /// each file as it is (in the kernel, where it can); the splices made,
+    /// or `None` when a piece is not where the cache says or anywhere in
+    /// its file (then a full build is needed).
+    fn open_data(
+        &self,
+        r: &Renderer<'_>,
+        plan: &BuildPlan,
+        head: &Head,
+        overlay: &mut Overlay,
+    ) -> Result<Option<Vec<Splice>>, Error> {
         use render_html::{csv_row, ics_events, json_row};
         let base = r.site.base_url.clone().unwrap_or_default();
-        type Pieces = Vec<(String, String)>;
         type PiecesOf<'f> = &'f dyn Fn(&Summary) -> Vec<String>;
         let files: [(&str, PiecesOf<'_>); 3] = [
             ("decisions.json", &|s| vec![json_row(s, &base)]),
             ("decisions.csv", &|s| vec![csv_row(s, &base)]),
             ("calendar.ics", &|s| ics_events(r, s).into_iter().map(|(_, _, t)| t).collect()),
         ];
-        for (name, pieces_of) in files {
-            let mut pieces: Pieces = Vec::new();
+        let mut shifts = Vec::new();
+        for (k, (name, pieces_of)) in files.into_iter().enumerate() {
+            // (where the full build put it, old text, new text)
+            let mut pieces: Vec<(u64, String, String)> = Vec::new();
             for e in &self.edited {
                 let (old, new) = (pieces_of(&e.old.summary), pieces_of(&e.summary));
                 if old.len() != new.len() {
-                    return Ok(false);
+                    return Ok(None);
                 }
-                pieces.extend(old.into_iter().zip(new).filter(|(o, n)| o != n));
+                for (n, (o, w)) in old.into_iter().zip(new).enumerate() {
+                    if o != w {
+                        pieces.push((e.old.at.get(k + n).copied().unwrap_or(u64::MAX), o, w));
+                    }
+                }
             }
             if pieces.is_empty() {
                 continue;
             }
             let path = plan.out.join("site").join(name);
-            let mut text = std::fs::read(&path).map_err(io(&path))?;
-            for (old, new) in pieces {
-                let Some(at) = memchr::memmem::find(&text, old.as_bytes()) else { return Ok(false) };
-                text.splice(at..at + old.len(), new.into_bytes());
+            let Some(mut found) = find_pieces(&path, k as u8, &pieces, &head.shifts)? else { return Ok(None) };
+            found.sort_by_key(|(at, _)| *at);
+            if found.windows(2).any(|w| w[0].0 + pieces[w[0].1].1.len() as u64 > w[1].0) {
+                return Ok(None);
             }
-            overlay.write("site", name, &text)?;
+            overlay.write_with("site", name, |out| {
+                let mut from = std::fs::File::open(&path)?;
+                let mut done = 0;
+                for &(at, i) in &found {
+                    std::io::copy(&mut (&mut from).take(at - done), out)?;
+                    out.write_all(pieces[i].2.as_bytes())?;
+                    done = at + pieces[i].1.len() as u64;
+                    from.seek(SeekFrom::Start(done))?;
+                }
+                std::io::copy(&mut from, out)?;
+                Ok(())
+            })?;
+            // later splices first, so each one's place holds for the next
+            for &(at, i) in found.iter().rev() {
+                shifts.push((k as u8, at, pieces[i].2.len() as i64 - pieces[i].1.len() as i64));
+            }
         }
-        Ok(true)
+        Ok(Some(shifts))
     }
 
     #[cfg(feature = "pdf")]
     fn reports(
         &self,
         plan: &BuildPlan,
-        state: &State,
+        layout: &Layout,
         jobs: &[(&Record, Links<'_>)],
         overlay: &mut Overlay,
     ) -> Result<usize, Error> {
@@ -598,7 +775,7 @@ impl Work {
             jobs.iter()
                 .map(|(record, links)| {
                     let (_, bytes, fresh) =
-                        crate::reports::cached_report(&pdf, &cache, record, &self.config, &state.documents, links)?;
+                        crate::reports::cached_report(&pdf, &cache, record, &self.config, &layout.documents, links)?;
                     Ok((record.id.clone(), bytes, fresh))
                 })
                 .collect::<Result<Vec<_>, Error>>()
@@ -613,13 +790,46 @@ impl Work {
     }
 
     #[cfg(not(feature = "pdf"))]
-    fn reports(&self, _: &BuildPlan, _: &State, _: &[(&Record, Links<'_>)], _: &mut Overlay) -> Result<usize, Error> {
+    fn reports(&self, _: &BuildPlan, _: &Layout, _: &[(&Record, Links<'_>)], _: &mut Overlay) -> Result<usize, Error> {
         Ok(0)
     }
 }
 
 fn missing(n: u32) -> Error {
     Error { path: PathBuf::from(DIR), what: format!("the build cache lost decision number {n}") }
+}
+
+/// Where each old piece is in the file now, with its index in `pieces`:
+/// first where the cache says, else anywhere in the file.
+fn find_pieces(
+    path: &Path,
+    file: u8,
+    pieces: &[(u64, String, String)],
+    shifts: &[Splice],
+) -> Result<Option<Vec<(u64, usize)>>, Error> {
+    let mut f = std::fs::File::open(path).map_err(io(path))?;
+    let mut whole: Option<Vec<u8>> = None;
+    let mut found = Vec::with_capacity(pieces.len());
+    for (i, (at, old, _)) in pieces.iter().enumerate() {
+        let guess = shifted(*at, file, shifts);
+        let mut here = vec![0u8; old.len()];
+        let hit = *at != u64::MAX
+            && f.seek(SeekFrom::Start(guess)).is_ok()
+            && f.read_exact(&mut here).is_ok()
+            && here == old.as_bytes();
+        if hit {
+            found.push((guess, i));
+            continue;
+        }
+        if whole.is_none() {
+            whole = Some(std::fs::read(path).map_err(io(path))?);
+        }
+        match whole.as_deref().and_then(|w| memchr::memmem::find(w, old.as_bytes())) {
+            Some(at) => found.push((at as u64, i)),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(found))
 }
 
 /// The links a record's page shows, from the titles at hand.
@@ -631,12 +841,48 @@ fn links_for<'a>(record: &'a Record, entry: &Entry, titles: &'a HashMap<u32, (St
     Links::from_parts(shown, superseded_by)
 }
 
+/// What a republish reads from.
+struct Sources<'a> {
+    plan: &'a BuildPlan,
+    layout: &'a Layout,
+    store: &'a Store,
+    recipes: &'a Store,
+    head: &'a Head,
+}
+
 /// Rendered, not yet committed.
 struct Done {
+    /// The splices made into the open data files (see `Head::shifts`).
+    shifts: Vec<Splice>,
     entries: Vec<(u32, Entry)>,
     diags: Vec<Diagnostic>,
     /// Warnings of the edited files before and after.
     warnings: (usize, usize),
     files: usize,
     fresh_reports: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_piece_moves_with_each_earlier_splice_of_its_own_file() {
+        // decisions.json grew by 5 at 100, then shrank by 2 at 40; the csv
+        // grew at 10
+        let shifts = [(0, 100, 5), (0, 40, -2), (1, 10, 7)];
+        assert_eq!(shifted(20, 0, &shifts), 20, "before both");
+        assert_eq!(shifted(60, 0, &shifts), 58, "after the second only");
+        assert_eq!(shifted(200, 0, &shifts), 203, "after both");
+        assert_eq!(shifted(100, 0, &shifts), 98, "the spliced piece itself stays put");
+        assert_eq!(shifted(200, 1, &shifts), 207, "each file its own");
+    }
+
+    #[test]
+    fn facts_keep_their_width() {
+        let f: Facts = (12_345, 1_700_000_000_123_456_789, false);
+        let b = fact_bytes(&f);
+        assert_eq!(b.len(), FACT_BYTES);
+        assert_ne!(b, fact_bytes(&(12_345, 1_700_000_000_123_456_790, false)), "a nanosecond counts");
+    }
 }

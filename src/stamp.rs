@@ -34,6 +34,8 @@ pub struct Inputs {
     pub context: u64,
     /// Every entry under `decisions/`, sorted, with its facts.
     pub records: Vec<(PathBuf, Facts)>,
+    fingerprint: u64,
+    paths: u64,
 }
 
 /// A file's size and modification time (nanoseconds), and whether it is a
@@ -41,11 +43,38 @@ pub struct Inputs {
 pub type Facts = (u64, u128, bool);
 
 impl Inputs {
+    fn new(context: u64, records: Vec<(PathBuf, Facts)>) -> Inputs {
+        let mut h = rustc_hash::FxHasher::default();
+        context.hash(&mut h);
+        hash_tree(&records, &mut h);
+        let fingerprint = h.finish();
+        let mut h = rustc_hash::FxHasher::default();
+        for (p, _) in &records {
+            h.write(p.as_os_str().as_encoded_bytes());
+            h.write_u8(0);
+        }
+        Inputs { context, records, fingerprint, paths: h.finish() }
+    }
+
     pub fn fingerprint(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        self.context.hash(&mut h);
-        self.records.hash(&mut h);
-        h.finish()
+        self.fingerprint
+    }
+
+    /// A fingerprint of the record files' paths alone.
+    pub fn paths(&self) -> u64 {
+        self.paths
+    }
+}
+
+/// Hashes a tree's paths by their bytes (`Path`'s own hash parses every
+/// path into components, a third of an up-to-date check at 100,000 files;
+/// the fast hash is for the same reason).
+fn hash_tree(tree: &[(PathBuf, Facts)], h: &mut impl Hasher) {
+    tree.len().hash(h);
+    for (p, facts) in tree {
+        h.write(p.as_os_str().as_encoded_bytes());
+        h.write_u8(0);
+        facts.hash(h);
     }
 }
 
@@ -65,9 +94,12 @@ pub fn take(root: &Path, today: NaiveDate, pdf: bool) -> Inputs {
         || ["documents", "templates"].map(|d| tree_facts(&root.join(d))),
     );
     for (dir, facts) in ["documents", "templates"].iter().zip(others) {
-        (dir, facts).hash(&mut h);
+        dir.hash(&mut h);
+        let mut tree = rustc_hash::FxHasher::default();
+        hash_tree(&facts, &mut tree);
+        tree.finish().hash(&mut h);
     }
-    Inputs { context: h.finish(), records }
+    Inputs::new(h.finish(), records)
 }
 
 /// The fingerprint of what a build of `root` reads, taken before it reads.
@@ -93,22 +125,41 @@ pub fn file_facts(meta: &std::fs::Metadata) -> Facts {
     (meta.len(), modified, meta.is_dir())
 }
 
-/// Every entry under `dir` with its facts, sorted; sub-folders are walked
-/// in parallel (a register keeps a folder a year).
+/// Every entry under `dir` with its facts, each folder before what it
+/// holds and names sorted; sub-folders are walked in parallel (a register
+/// keeps a folder a year). Entries are asked for their facts through their
+/// folder (`fstatat`), not by their whole path.
 fn tree_facts(dir: &Path) -> Vec<(PathBuf, Facts)> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut top: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    top.sort();
+    let top = sorted_entries(dir);
     top.par_iter()
-        .flat_map_iter(|p| {
-            walkdir::WalkDir::new(p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter_map(|e| e.metadata().ok().map(|m| (e.path().to_path_buf(), file_facts(&m))))
-                .collect::<Vec<_>>()
+        .flat_map_iter(|(path, facts)| {
+            let mut out = vec![(path.clone(), *facts)];
+            if facts.2 {
+                walk(path, &mut out);
+            }
+            out
         })
         .collect()
+}
+
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, Facts)>) {
+    for (path, facts) in sorted_entries(dir) {
+        let sub = facts.2.then(|| path.clone());
+        out.push((path, facts));
+        if let Some(sub) = sub {
+            walk(&sub, out);
+        }
+    }
+}
+
+/// A folder's entries with their facts, by name; symbolic links are not
+/// followed.
+fn sorted_entries(dir: &Path) -> Vec<(PathBuf, Facts)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut found: Vec<(PathBuf, Facts)> =
+        entries.filter_map(Result::ok).filter_map(|e| e.metadata().ok().map(|m| (e.path(), file_facts(&m)))).collect();
+    found.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    found
 }
 
 /// The stamp the last clean build into `out` left, if any.

@@ -80,40 +80,51 @@ fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
     }
 }
 
+/// Where each decision's pieces start in the open data files, by its
+/// number: its row of decisions.json and of decisions.csv, and its events
+/// in calendar.ics (`u64::MAX` where it has none). A republish starts
+/// looking for a piece there.
+pub type PiecesAt = Vec<[u64; 4]>;
+
 pub fn write_open_data(
     r: &Renderer<'_>,
     summaries: &[Summary],
     out: &Staging,
     recipes: &super::pages::Recipes<'_>,
-) -> Result<(), Error> {
+) -> Result<PiecesAt, Error> {
     let base = r.site.base_url.clone().unwrap_or_default();
-    out.write("decisions.json", json(summaries.iter().map(|s| json_row(s, &base))).as_bytes())?;
+    let mut at: PiecesAt = vec![[u64::MAX; 4]; summaries.len()];
+    let (text, rows) = json(summaries.iter().map(|s| json_row(s, &base)));
+    out.write("decisions.json", text.as_bytes())?;
     let mut csv = COLUMNS.join(",") + "\r\n";
-    for s in summaries {
+    for (i, s) in summaries.iter().enumerate() {
+        at[i][0] = rows[i];
+        at[i][1] = csv.len() as u64;
         csv.push_str(&csv_row(s, &base));
     }
     out.write("decisions.csv", csv.as_bytes())?;
     write_feeds(r, summaries, out, recipes)?;
-    out.write("calendar.ics", ics(r, summaries).as_bytes())?;
+    out.write("calendar.ics", ics(r, summaries, &mut at).as_bytes())?;
     if let Some(base) = &r.site.base_url {
         write_sitemaps(base, summaries, out)?;
     }
-    Ok(())
+    Ok(at)
 }
 
-/// decisions.json from its rows: the same text as serde_json's pretty
-/// printing of the array, made a row at a time so that one decision's row
-/// can be found and replaced in it (see `republish`).
-fn json(rows: impl Iterator<Item = String>) -> String {
+/// decisions.json from its rows, and where each row starts: the same text
+/// as serde_json's pretty printing of the array, made a row at a time so
+/// that one decision's row can be found and replaced in it (see
+/// `republish`).
+fn json(rows: impl Iterator<Item = String>) -> (String, Vec<u64>) {
     let mut out = String::from("[");
-    let mut any = false;
+    let mut starts = Vec::new();
     for row in rows {
-        out.push_str(if any { ",\n" } else { "\n" });
+        out.push_str(if starts.is_empty() { "\n" } else { ",\n" });
+        starts.push(out.len() as u64);
         out.push_str(&row);
-        any = true;
     }
-    out.push_str(if any { "\n]" } else { "]" });
-    out
+    out.push_str(if starts.is_empty() { "]" } else { "\n]" });
+    (out, starts)
 }
 
 /// One decision's row of decisions.json, indented as inside the array
@@ -276,7 +287,7 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
+fn ics(r: &Renderer<'_>, summaries: &[Summary], at: &mut PiecesAt) -> String {
     let mut x = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
@@ -287,12 +298,16 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
     ] {
         x.push_str(&fold(&l));
     }
-    let mut events: Vec<(String, &str, &str, String)> = summaries
+    let mut events: Vec<(String, &str, &str, String, usize, usize)> = summaries
         .iter()
-        .flat_map(|s| ics_events(r, s).into_iter().map(move |(d, k, t)| (d, s.id.as_str(), k, t)))
+        .enumerate()
+        .flat_map(|(n, s)| {
+            ics_events(r, s).into_iter().enumerate().map(move |(e, (d, k, t))| (d, s.id.as_str(), k, t, n, e))
+        })
         .collect();
     events.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
-    for (_, _, _, text) in events {
+    for (_, _, _, text, n, e) in events {
+        at[n][2 + e] = x.len() as u64;
         x.push_str(&text);
     }
     x.push_str("END:VCALENDAR\r\n");

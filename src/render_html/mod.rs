@@ -135,5 +135,5 @@ pub fn write_assets(out: &Staging, config: &Config) -> Result<(), Error> {
     out.write("assets/council.css", colour.as_bytes())
 }
 
-pub use data::{csv_row, ics_events, json_row, write_open_data};
+pub use data::{csv_row, ics_events, json_row, write_open_data, PiecesAt};
 pub use pages::{decision_page, remade, write_decision_pages, write_listings, Recipe, Recipes};

@@ -75,13 +75,13 @@ pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Builds the index's files and writes them; returns how many, and when
 /// `with_shards`, the shards each decision has terms in (for the build
-/// cache).
+/// cache), each list as varints of the gaps between shard numbers.
 pub fn write_index(
     index: IndexBuilder,
     summaries: &[Summary],
     out: &Staging,
     with_shards: bool,
-) -> Result<(usize, Vec<Vec<u32>>), Error> {
+) -> Result<(usize, Vec<Vec<u8>>), Error> {
     let docs = index.docs;
     let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -103,12 +103,16 @@ pub fn write_index(
         })
         .collect();
     drop(terms);
-    let mut doc_shards: Vec<Vec<u32>> = if with_shards { vec![Vec::new(); docs as usize] } else { Vec::new() };
+    let mut doc_shards: Vec<(u32, Vec<u8>)> =
+        if with_shards { vec![(0, Vec::new()); docs as usize] } else { Vec::new() };
     for (i, (_, _, in_it)) in shard_files.iter().enumerate() {
         for &d in in_it {
-            doc_shards[d as usize].push(i as u32);
+            let (last, packed) = &mut doc_shards[d as usize];
+            push_varint(packed, u64::from(i as u32 - *last));
+            *last = i as u32;
         }
     }
+    let doc_shards: Vec<Vec<u8>> = doc_shards.into_iter().map(|(_, p)| p).collect();
     let shard_files: Vec<(String, Vec<u8>)> = shard_files.into_iter().map(|(n, b, _)| (n, b)).collect();
     let doc_files: Vec<(String, Vec<u8>)> = summaries
         .par_chunks(CHUNK)

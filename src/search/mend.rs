@@ -227,6 +227,28 @@ fn form_of(encoded: &[u8]) -> Option<u8> {
     encoded.get(at).copied()
 }
 
+/// A decision's shard numbers (ascending) as varints of their gaps, the
+/// form `write_index` gives them in.
+pub fn pack_shards(shards: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(shards.len() + 4);
+    let mut last = 0;
+    for &s in shards {
+        super::files::push_varint(&mut out, u64::from(s - last));
+        last = s;
+    }
+    out
+}
+
+pub fn unpack_shards(packed: &[u8]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let (mut at, mut last) = (0, 0u32);
+    while let Some(gap) = decode_varint(packed, &mut at) {
+        last += gap as u32;
+        out.push(last);
+    }
+    out
+}
+
 /// Which shards each decision has terms in, from the shards' own bytes
 /// (before gzip): what the build cache keeps so that an edit can be mended.
 pub fn docs_in_shard(bytes: &[u8], docs: u32) -> Vec<u32> {
@@ -291,6 +313,15 @@ mod tests {
         // the weights it would carry are gone
         let by_doc: ByDoc<'_> = (2..40).map(|d| (d, Vec::new())).collect();
         assert!(mend_shard(&before, &by_doc, 64).is_none());
+    }
+
+    #[test]
+    fn shard_lists_pack_as_gaps_and_read_back() {
+        let shards = vec![0, 3, 4, 200, 70_000];
+        let packed = pack_shards(&shards);
+        assert_eq!(packed[..3], [0, 3, 1], "gaps from 0");
+        assert_eq!(unpack_shards(&packed), shards);
+        assert!(unpack_shards(&[]).is_empty());
     }
 
     #[test]

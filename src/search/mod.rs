@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 pub use files::{write_index, INDEX_DIR};
-pub use mend::{mend, Edit, Mended};
+pub use mend::{mend, pack_shards, unpack_shards, Edit, Mended};
 
 /// Words longer than this are not indexed (no real word is; hostile
 /// input might be).
