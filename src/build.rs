@@ -46,6 +46,8 @@ pub struct Built {
     pub reports: (usize, usize),
     /// Set when only an edit was republished (see `republish`).
     pub republished: Option<crate::republish::Republished>,
+    /// Why a build after an earlier clean one was not a republish.
+    pub not_republished: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -69,26 +71,33 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
             reports: (last.reports, 0),
             up_to_date: Some(last),
             republished: None,
+            not_republished: None,
             timings,
         };
         return Ok(built);
     }
+    let mut not_republished = None;
     if let Some(last) = last.filter(|_| !plan.force) {
         let started = Instant::now();
         // Anything that stops a republish before it puts files in place
         // leaves the site as it was; the full build then reports it.
-        if let Ok(Some(done)) = crate::republish::republish(plan, &inputs, &last) {
-            timings.extend(done.timings.iter().copied());
-            return Ok(Built {
-                checked: None,
-                published: true,
-                skipped: BTreeSet::new(),
-                decisions: done.stamp.decisions,
-                reports: (done.stamp.reports, done.reports),
-                up_to_date: None,
-                republished: Some(done),
-                timings,
-            });
+        match crate::republish::republish(plan, &inputs, &last) {
+            Ok(Ok(done)) => {
+                timings.extend(done.timings.iter().copied());
+                return Ok(Built {
+                    checked: None,
+                    published: true,
+                    skipped: BTreeSet::new(),
+                    decisions: done.stamp.decisions,
+                    reports: (done.stamp.reports, done.reports),
+                    up_to_date: None,
+                    republished: Some(done),
+                    not_republished: None,
+                    timings,
+                });
+            }
+            Ok(Err(why)) => not_republished = Some(why.to_string()),
+            Err(e) => not_republished = Some(format!("republishing failed ({}: {})", e.path.display(), e.what)),
         }
         timings.push(("looked for an edit to republish", started.elapsed()));
     }
@@ -107,6 +116,7 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
             decisions: 0,
             reports: (0, 0),
             republished: None,
+            not_republished,
             timings,
         });
     }
@@ -132,6 +142,7 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
         decisions,
         reports,
         republished: None,
+        not_republished,
         timings,
     })
 }

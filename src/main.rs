@@ -102,6 +102,9 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
     };
     let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
     if cli.verbose {
+        if let Some(why) = &built.not_republished {
+            eprintln!("a full build, not a republish: {why}");
+        }
         for (stage, took) in &built.timings {
             eprintln!("{stage:>24}: {took:.2?}");
         }

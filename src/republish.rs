@@ -395,35 +395,46 @@ impl Laps {
 
 /// Republishes the edits since the last clean build, when they can be:
 /// `None` when a full build is needed (see the module's note).
-pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Option<Republished>, Error> {
+/// Why an edit could not be republished (and a full build is made).
+pub type Why = &'static str;
+
+pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Result<Republished, Why>, Error> {
     let mut laps = Laps(Vec::new(), std::time::Instant::now());
     let dir = plan.out.join(DIR);
     let head_path = dir.join("head.bin");
-    let Ok(bytes) = std::fs::read(&head_path) else { return Ok(None) };
+    let Ok(bytes) = std::fs::read(&head_path) else {
+        return Ok(Err("there is no build cache (the last build was not a clean one)"));
+    };
     let mut head: Head = decode(&head_path, &bytes)?;
     if stamp::with_output(head.fingerprint, &plan.out) != last.fingerprint
         || head.context != inputs.context
         || head.paths != inputs.paths()
     {
-        return Ok(None);
+        return Ok(Err("settings, templates, documents, the day, decreg or the set of record files changed"));
     }
     let facts_path = dir.join("facts.bin");
     let facts = std::fs::read(&facts_path).map_err(io(&facts_path))?;
-    let Some(changed) = changed_files(&facts, inputs) else { return Ok(None) };
+    let Some(changed) = changed_files(&facts, inputs) else {
+        return Ok(Err("a file that is not a record changed, or more than 64 did"));
+    };
     let layout_path = dir.join("layout.bin");
     let layout: Layout = decode(&layout_path, &std::fs::read(&layout_path).map_err(io(&layout_path))?)?;
     let (Some(mut store), Some(recipes)) = (Store::open(&dir, "records"), Store::open(&dir, "recipes")) else {
-        return Ok(None);
+        return Ok(Err("the build cache is incomplete"));
     };
     if store.len() as usize != head.decisions || layout.numbers.len() != inputs.records.len() {
-        return Ok(None);
+        return Ok(Err("the build cache is incomplete"));
     }
     laps.lap("read the build cache");
-    let Some(work) = Work::prepare(plan, &layout, &store, &changed)? else { return Ok(None) };
+    let work = match Work::prepare(plan, &layout, &store, &changed)? {
+        Ok(work) => work,
+        Err(why) => return Ok(Err(why)),
+    };
     laps.lap("check the edited records");
     let sources: Vec<PathBuf> = work.edited.iter().map(|e| e.old.source.clone()).collect();
-    let Some((done, overlay)) = work.render(plan, &layout, &store, &recipes, &head, &mut laps)? else {
-        return Ok(None);
+    let (done, overlay) = match work.render(plan, &layout, &store, &recipes, &head, &mut laps)? {
+        Ok(done) => done,
+        Err(why) => return Ok(Err(why)),
     };
     // From here the site changes: a build killed now must not think it up
     // to date, nor trust the cache.
@@ -449,7 +460,7 @@ pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Opti
     };
     stamp::write(&plan.out, &stamp)?;
     laps.lap("update the build cache");
-    Ok(Some(Republished {
+    Ok(Ok(Republished {
         changed: sources,
         files: done.files,
         diags: work_diags(done.diags),
@@ -503,11 +514,16 @@ struct Work {
 }
 
 impl Work {
-    fn prepare(plan: &BuildPlan, layout: &Layout, store: &Store, changed: &[usize]) -> Result<Option<Work>, Error> {
+    fn prepare(
+        plan: &BuildPlan,
+        layout: &Layout,
+        store: &Store,
+        changed: &[usize],
+    ) -> Result<Result<Work, Why>, Error> {
         let (config, config_diags) =
             Config::from_root(&plan.root).map_err(|e| Error::io(&plan.root.join(crate::config::FILE_NAME), &e))?;
         if config_diags.iter().any(Diagnostic::is_error) {
-            return Ok(None);
+            return Ok(Err("a file that is not a record changed"));
         }
         let calendar = Calendar::new(config.bank_holidays, &config.closures);
         let ctx = Context { config: &config, calendar: &calendar, today: plan.today, documents: &layout.documents };
@@ -515,12 +531,12 @@ impl Work {
         for &i in changed {
             let number = layout.numbers[i];
             if number == u32::MAX {
-                return Ok(None);
+                return Ok(Err("an edited record has errors"));
             }
             let old: Entry = store.get(number)?;
             let (record, diags) = crate::load_one(&plan.root, &old.source, &ctx);
             let Some((record, _)) = record.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
-                return Ok(None);
+                return Ok(Err("register.yaml has errors"));
             };
             edited.push(Edited { number, record, summary: old.summary.clone(), old, diags });
         }
@@ -532,10 +548,10 @@ impl Work {
             let view = public::view(&e.record, &work.config, &layout.documents, &links, true);
             e.summary = Summary::of(&view);
             if structure(&e.summary, &e.record) != e.old.key {
-                return Ok(None);
+                return Ok(Err("an edit moves its decision (its date, decision maker, status, subjects, areas, links or documents changed)"));
             }
         }
-        Ok(Some(work))
+        Ok(Ok(work))
     }
 
     /// The ids and titles (as they are now) of the edited records and of
@@ -566,7 +582,7 @@ impl Work {
         recipes: &Store,
         head: &Head,
         laps: &mut Laps,
-    ) -> Result<Option<(Done, Overlay)>, Error> {
+    ) -> Result<Result<(Done, Overlay), Why>, Error> {
         let tera = render_html::templates(&plan.root)?;
         let r = Renderer {
             tera,
@@ -576,13 +592,17 @@ impl Work {
         };
         let mut overlay = Overlay::new(&plan.out)?;
         match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &mut overlay, laps) {
-            Ok(Some(mut done)) => {
+            Ok(Ok(mut done)) => {
                 done.files = overlay.len();
-                Ok(Some((done, overlay)))
+                Ok(Ok((done, overlay)))
             }
-            other => {
+            Ok(Err(why)) => {
                 overlay.discard();
-                other.map(|_| None)
+                Ok(Err(why))
+            }
+            Err(e) => {
+                overlay.discard();
+                Err(e)
             }
         }
     }
@@ -593,7 +613,7 @@ impl Work {
         r: &Renderer<'_>,
         overlay: &mut Overlay,
         laps: &mut Laps,
-    ) -> Result<Option<Done>, Error> {
+    ) -> Result<Result<Done, Why>, Error> {
         let Sources { plan, layout, store, recipes: recipe_store, head } = from;
         let numbers: BTreeSet<u32> = self.edited.iter().map(|e| e.number).collect();
         let retitled: Vec<&Edited> = self.edited.iter().filter(|e| e.summary.title != e.old.summary.title).collect();
@@ -629,7 +649,7 @@ impl Work {
                     let entry = others.get(&n).cloned().ok_or_else(|| missing(n))?;
                     let (record, diags) = crate::load_one(&plan.root, &entry.source, &ctx);
                     let Some((record, _)) = record.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
-                        return Ok(None);
+                        return Ok(Err("a record showing an edited title has errors"));
                     };
                     whole.push((n, std::borrow::Cow::Owned(record), entry));
                 }
@@ -664,14 +684,15 @@ impl Work {
         }
         laps.lap("listings and feeds");
         let Some(mended) = search::mend(&plan.out.join("site"), &search_edits, &|n| summaries.get(&n))? else {
-            return Ok(None);
+            return Ok(Err("the search index cannot be mended to match a full build (a new word without a shard, or an emptied one)"));
         };
         for (path, bytes) in &mended.files {
             overlay.write("site", path, bytes)?;
         }
         laps.lap("search index");
-        let Some(shifts) = self.open_data(r, plan, head, overlay)? else {
-            return Ok(None);
+        let shifts = match self.open_data(r, plan, head, overlay)? {
+            Ok(shifts) => shifts,
+            Err(why) => return Ok(Err(why)),
         };
         laps.lap("open data");
         if !report_jobs.is_empty() {
@@ -692,7 +713,7 @@ impl Work {
             diags.extend(e.diags.iter().cloned());
             entries.push((e.number, Entry { summary: e.summary.clone(), shards, warnings: own, ..e.old.clone() }));
         }
-        Ok(Some(Done { shifts, entries, diags, warnings: (before, after), files: 0, fresh_reports }))
+        Ok(Ok(Done { shifts, entries, diags, warnings: (before, after), files: 0, fresh_reports }))
     }
 
     /// Replaces the edited records' rows of decisions.json and
@@ -706,7 +727,7 @@ impl Work {
         plan: &BuildPlan,
         head: &Head,
         overlay: &mut Overlay,
-    ) -> Result<Option<Vec<Splice>>, Error> {
+    ) -> Result<Result<Vec<Splice>, Why>, Error> {
         use render_html::{csv_row, ics_events, json_row};
         let base = r.site.base_url.clone().unwrap_or_default();
         type PiecesOf<'f> = &'f dyn Fn(&Summary) -> Vec<String>;
@@ -722,7 +743,7 @@ impl Work {
             for e in &self.edited {
                 let (old, new) = (pieces_of(&e.old.summary), pieces_of(&e.summary));
                 if old.len() != new.len() {
-                    return Ok(None);
+                    return Ok(Err("an edit adds or removes a calendar event"));
                 }
                 for (n, (o, w)) in old.into_iter().zip(new).enumerate() {
                     if o != w {
@@ -734,10 +755,12 @@ impl Work {
                 continue;
             }
             let path = plan.out.join("site").join(name);
-            let Some(mut found) = find_pieces(&path, k as u8, &pieces, &head.shifts)? else { return Ok(None) };
+            let Some(mut found) = find_pieces(&path, k as u8, &pieces, &head.shifts)? else {
+                return Ok(Err("a piece of the open data is not where the cache says"));
+            };
             found.sort_by_key(|(at, _)| *at);
             if found.windows(2).any(|w| w[0].0 + pieces[w[0].1].1.len() as u64 > w[1].0) {
-                return Ok(None);
+                return Ok(Err("pieces of the open data overlap"));
             }
             overlay.write_with("site", name, |out| {
                 let mut from = std::fs::File::open(&path)?;
@@ -756,7 +779,7 @@ impl Work {
                 shifts.push((k as u8, at, pieces[i].2.len() as i64 - pieces[i].1.len() as i64));
             }
         }
-        Ok(Some(shifts))
+        Ok(Ok(shifts))
     }
 
     #[cfg(feature = "pdf")]

@@ -91,8 +91,10 @@ fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
         today,
         keep_going: true,
         pdf: false,
-        // the preview's own poll already saw a change
-        force: true,
+        // An edit is republished at once. A build that found errors keeps
+        // no stamp, so the next one checks the whole register again and
+        // the page keeps showing the errors until they are fixed.
+        force: false,
         progress: Arc::new(Silent),
     };
     let errors = match build(&plan) {

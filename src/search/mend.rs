@@ -65,7 +65,7 @@ pub fn mend<'s>(
         shards_now.push(mine.into_iter().collect());
     }
     let docs = manifest.docs;
-    let shard_files: Vec<Option<(String, Vec<u8>)>> = new_terms
+    let shard_files: Vec<Option<Option<(String, Vec<u8>)>>> = new_terms
         .par_iter()
         .map(|(&shard, by_doc)| {
             let prefix = manifest.shards.get(shard as usize).ok_or_else(|| Error {
@@ -74,10 +74,11 @@ pub fn mend<'s>(
             })?;
             let rel = format!("{INDEX_DIR}/t/{prefix}.bin");
             let bytes = read(&site.join(&rel))?;
-            Ok(mend_shard(&bytes, by_doc, docs).map(|b| (rel, gzip(&b))))
+            Ok(mend_shard_if_changed(&bytes, by_doc, docs).map(|b| b.map(|b| (rel, gzip(&b)))))
         })
         .collect::<Result<_, Error>>()?;
-    let Some(mut files) = shard_files.into_iter().collect::<Option<Vec<_>>>() else { return Ok(None) };
+    let Some(files) = shard_files.into_iter().collect::<Option<Vec<_>>>() else { return Ok(None) };
+    let mut files: Vec<(String, Vec<u8>)> = files.into_iter().flatten().collect();
     let chunks: BTreeSet<u32> = edits.iter().map(|e| e.doc / CHUNK as u32).collect();
     for n in chunks {
         let rows: Vec<Summary> =
@@ -121,8 +122,36 @@ struct Entry {
 
 /// Replaces the decisions of `by_doc` in a shard's terms with their new
 /// terms; the shard's bytes before gzip, or `None` (see [`mend`]).
+#[cfg(test)]
 fn mend_shard(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Vec<u8>> {
+    mend_shard_if_changed(bytes, by_doc, docs)?.or_else(|| Some(bytes.to_vec()))
+}
+
+/// As [`mend_shard`], but `Some(None)` when the edited decisions have the
+/// same postings in the shard as before: most of an edit's shards (it
+/// keeps most of its words), which then need not be written again.
+fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Option<Vec<u8>>> {
     let mut entries = decode_shard(bytes, docs)?;
+    // as the shard holds them: a bitmap keeps only title weights
+    let stored = |bitmap: bool, w: u8| if bitmap && w < IN_TITLE { 1 } else { w };
+    let mut before: Vec<(u32, &str, u8)> = Vec::new();
+    for e in &entries {
+        for &(d, w) in e.postings.iter().filter(|(d, _)| by_doc.contains_key(d)) {
+            before.push((d, e.term.as_str(), stored(e.bitmap, w)));
+        }
+    }
+    let bitmaps: HashMap<&str, bool> = entries.iter().map(|e| (e.term.as_str(), e.bitmap)).collect();
+    let mut after: Vec<(u32, &str, u8)> = by_doc
+        .iter()
+        .flat_map(|(&d, terms)| terms.iter().map(move |&(t, w)| (d, t, w)).collect::<Vec<_>>())
+        .map(|(d, t, w)| (d, t, stored(bitmaps.get(t).copied().unwrap_or(false), w)))
+        .collect();
+    before.sort_unstable();
+    after.sort_unstable();
+    if before == after {
+        return Some(None);
+    }
+    drop((before, after, bitmaps));
     for e in &mut entries {
         e.postings.retain(|(d, _)| !by_doc.contains_key(d));
     }
@@ -160,7 +189,7 @@ fn mend_shard(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(&encoded);
     }
-    Some(out)
+    Some(Some(out))
 }
 
 /// A shard's terms, decoded. Decisions in a bitmap that are not in its
@@ -313,6 +342,17 @@ mod tests {
         // the weights it would carry are gone
         let by_doc: ByDoc<'_> = (2..40).map(|d| (d, Vec::new())).collect();
         assert!(mend_shard(&before, &by_doc, 64).is_none());
+    }
+
+    #[test]
+    fn a_shard_whose_postings_an_edit_keeps_is_left_alone() {
+        let common: Vec<(u32, u8)> = (0..40).map(|d| (d, if d == 1 { 9 } else { 2 })).collect();
+        let before = shard(&[("plan", &common), ("depot", &[(3, 3)])], 64);
+        // decision 3 keeps its words; the bitmap never held its weight 2
+        let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 3)])].into_iter().collect();
+        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(None));
+        let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 2)])].into_iter().collect();
+        assert!(mend_shard_if_changed(&before, &by_doc, 64).unwrap().is_some(), "a weight changed");
     }
 
     #[test]
