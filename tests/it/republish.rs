@@ -152,3 +152,22 @@ fn an_edit_that_moves_a_decision_or_has_an_error_is_built_whole() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was published"));
     assert!(published(&root.join("output")).0 == before, "the site is untouched");
 }
+
+#[test]
+fn an_edit_to_an_exempt_record_republishes_none_of_its_exempt_text() {
+    let reg = sample();
+    let root = reg.path();
+    build(root, &["--no-pdf"]);
+    let depot = "decisions/examples/disposal-of-the-former-example-road-depot.md";
+    edit(root, depot, "EXEMPT-CANARY-7f3a", "EXEMPT-CANARY-7f3a EXEMPT-CANARY-b2c9");
+    edit(root, depot, "title: ", "title: Revised ");
+    let said = build(root, &["--no-pdf"]);
+    assert!(said.contains("republished"), "{said}");
+    let site = published(&root.join("output")).0;
+    assert!(site.values().any(|b| String::from_utf8_lossy(b).contains("Revised ")), "the new title is out");
+    for (name, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        assert!(!text.contains("b2c9") && !text.contains("7f3a"), "{name} holds exempt text");
+    }
+    same_as_a_full_build(root, &["--no-pdf"]);
+}
