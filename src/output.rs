@@ -159,7 +159,8 @@ pub struct Overlay {
     /// The output folder (holding `site` and `reports`).
     out: PathBuf,
     dir: PathBuf,
-    files: Vec<(String, String)>,
+    /// What it replaces: (folder, file). Several threads may write.
+    files: Mutex<Vec<(String, String)>>,
 }
 
 /// Where an overlay is written and its journal kept, under the output.
@@ -174,11 +175,11 @@ impl Overlay {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
-        Ok(Overlay { out: out.to_path_buf(), dir, files: Vec::new() })
+        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()) })
     }
 
     /// Writes the new version of `folder/rel`, a file the folder has.
-    pub fn write(&mut self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+    pub fn write(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
         if !safe(folder) || !safe(rel) || rel == MARKER || !target.is_file() {
@@ -192,14 +193,14 @@ impl Overlay {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
-        self.files.push((folder.to_string(), rel.to_string()));
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string()));
         Ok(())
     }
 
     /// Writes the new version of `folder/rel` through `fill`, which is
     /// given the new file to write.
     pub fn write_with(
-        &mut self,
+        &self,
         folder: &str,
         rel: &str,
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
@@ -212,17 +213,18 @@ impl Overlay {
     }
 
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len() == 0
     }
 
     /// Puts every file in place.
     pub fn commit(self) -> Result<(), Error> {
         let journal = self.out.join(JOURNAL);
-        let text: String = self.files.iter().map(|(f, r)| format!("{f}\t{r}\n")).collect();
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let text: String = files.iter().map(|(f, r)| format!("{f}\t{r}\n")).collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
         fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))?;

@@ -590,8 +590,8 @@ impl Work {
             config: &self.config,
             template_dir: plan.root.join("templates/html"),
         };
-        let mut overlay = Overlay::new(&plan.out)?;
-        match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &mut overlay, laps) {
+        let overlay = Overlay::new(&plan.out)?;
+        match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &overlay, laps) {
             Ok(Ok(mut done)) => {
                 done.files = overlay.len();
                 Ok(Ok((done, overlay)))
@@ -607,14 +607,42 @@ impl Work {
         }
     }
 
+    /// Makes everything again into `overlay`; the open data files are
+    /// copied alongside (the kernel's work) while the pages and index are
+    /// made (the processor's).
     fn render_into(
         &self,
         from: Sources<'_>,
         r: &Renderer<'_>,
-        overlay: &mut Overlay,
+        overlay: &Overlay,
         laps: &mut Laps,
     ) -> Result<Result<Done, Why>, Error> {
-        let Sources { plan, layout, store, recipes: recipe_store, head } = from;
+        let (plan, head) = (from.plan, from.head);
+        std::thread::scope(|scope| {
+            let open = scope.spawn(|| self.open_data(r, plan, head, overlay));
+            let rest = self.render_pages(from, r, overlay, laps);
+            let open = open.join().unwrap_or_else(|_| {
+                Err(Error { path: plan.out.join("site"), what: "the open data could not be written".into() })
+            });
+            laps.lap("open data (alongside)");
+            match (rest?, open?) {
+                (Ok(mut done), Ok(shifts)) => {
+                    done.shifts = shifts;
+                    Ok(Ok(done))
+                }
+                (Err(why), _) | (_, Err(why)) => Ok(Err(why)),
+            }
+        })
+    }
+
+    fn render_pages(
+        &self,
+        from: Sources<'_>,
+        r: &Renderer<'_>,
+        overlay: &Overlay,
+        laps: &mut Laps,
+    ) -> Result<Result<Done, Why>, Error> {
+        let Sources { plan, layout, store, recipes: recipe_store, head: _ } = from;
         let numbers: BTreeSet<u32> = self.edited.iter().map(|e| e.number).collect();
         let retitled: Vec<&Edited> = self.edited.iter().filter(|e| e.summary.title != e.old.summary.title).collect();
         // Pages to make again: the edited records', and those showing a
@@ -690,11 +718,6 @@ impl Work {
             overlay.write("site", path, bytes)?;
         }
         laps.lap("search index");
-        let shifts = match self.open_data(r, plan, head, overlay)? {
-            Ok(shifts) => shifts,
-            Err(why) => return Ok(Err(why)),
-        };
-        laps.lap("open data");
         if !report_jobs.is_empty() {
             fresh_reports = self.reports(plan, layout, &report_jobs, overlay)?;
             laps.lap("PDF reports");
@@ -713,7 +736,7 @@ impl Work {
             diags.extend(e.diags.iter().cloned());
             entries.push((e.number, Entry { summary: e.summary.clone(), shards, warnings: own, ..e.old.clone() }));
         }
-        Ok(Ok(Done { shifts, entries, diags, warnings: (before, after), files: 0, fresh_reports }))
+        Ok(Ok(Done { shifts: Vec::new(), entries, diags, warnings: (before, after), files: 0, fresh_reports }))
     }
 
     /// Replaces the edited records' rows of decisions.json and
@@ -726,7 +749,7 @@ impl Work {
         r: &Renderer<'_>,
         plan: &BuildPlan,
         head: &Head,
-        overlay: &mut Overlay,
+        overlay: &Overlay,
     ) -> Result<Result<Vec<Splice>, Why>, Error> {
         use render_html::{csv_row, ics_events, json_row};
         let base = r.site.base_url.clone().unwrap_or_default();
@@ -788,7 +811,7 @@ impl Work {
         plan: &BuildPlan,
         layout: &Layout,
         jobs: &[(&Record, Links<'_>)],
-        overlay: &mut Overlay,
+        overlay: &Overlay,
     ) -> Result<usize, Error> {
         let cache = plan.out.join(".cache/reports");
         std::fs::create_dir_all(&cache).map_err(io(&cache))?;
@@ -813,7 +836,7 @@ impl Work {
     }
 
     #[cfg(not(feature = "pdf"))]
-    fn reports(&self, _: &BuildPlan, _: &Layout, _: &[(&Record, Links<'_>)], _: &mut Overlay) -> Result<usize, Error> {
+    fn reports(&self, _: &BuildPlan, _: &Layout, _: &[(&Record, Links<'_>)], _: &Overlay) -> Result<usize, Error> {
         Ok(0)
     }
 }
@@ -865,6 +888,7 @@ fn links_for<'a>(record: &'a Record, entry: &Entry, titles: &'a HashMap<u32, (St
 }
 
 /// What a republish reads from.
+#[derive(Clone, Copy)]
 struct Sources<'a> {
     plan: &'a BuildPlan,
     layout: &'a Layout,

@@ -65,7 +65,8 @@ pub fn mend<'s>(
         shards_now.push(mine.into_iter().collect());
     }
     let docs = manifest.docs;
-    let shard_files: Vec<Option<Option<(String, Vec<u8>)>>> = new_terms
+    // per shard: `None`, it cannot be mended; `Some(None)`, it is unchanged
+    let shard_files: Vec<Option<Option<File>>> = new_terms
         .par_iter()
         .map(|(&shard, by_doc)| {
             let prefix = manifest.shards.get(shard as usize).ok_or_else(|| Error {
@@ -97,6 +98,9 @@ pub fn mend<'s>(
     files.push((format!("{INDEX_DIR}/manifest.bin"), gzip(&manifest)));
     Ok(Some(Mended { files, shards: shards_now }))
 }
+
+/// A file of the index: its path in the site and its bytes.
+type File = (String, Vec<u8>);
 
 /// The new terms (and weights) of each edited decision within one shard.
 type ByDoc<'t> = BTreeMap<u32, Vec<(&'t str, u8)>>;
