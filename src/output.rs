@@ -161,6 +161,9 @@ pub struct Overlay {
     dir: PathBuf,
     /// What it replaces: (folder, file). Several threads may write.
     files: Mutex<Vec<(String, String)>>,
+    /// Of those, the files the folders did not have: their markers list
+    /// them too.
+    added: Mutex<Vec<(String, String)>>,
 }
 
 /// Where an overlay is written and its journal kept, under the output.
@@ -175,18 +178,31 @@ impl Overlay {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
-        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()) })
+        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()), added: Mutex::new(Vec::new()) })
     }
 
     /// Writes the new version of `folder/rel`, a file the folder has.
     pub fn write(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.put(folder, rel, bytes, true)
+    }
+
+    /// Writes `folder/rel`, a file the folder does not have yet.
+    pub fn create(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.put(folder, rel, bytes, false)?;
+        self.added.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string()));
+        Ok(())
+    }
+
+    fn put(&self, folder: &str, rel: &str, bytes: &[u8], replaces: bool) -> Result<(), Error> {
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
-        if !safe(folder) || !safe(rel) || rel == MARKER || !target.is_file() {
-            return Err(Error {
-                path: target,
-                what: "refused to replace a file the published site does not have".into(),
-            });
+        if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
+            let what = if replaces {
+                "refused to replace a file the published site does not have"
+            } else {
+                "refused to add a file the published site has already"
+            };
+            return Err(Error { path: target, what: what.into() });
         }
         let path = self.dir.join(folder).join(rel);
         if let Some(parent) = path.parent() {
@@ -220,10 +236,32 @@ impl Overlay {
         self.len() == 0
     }
 
-    /// Puts every file in place.
+    /// Puts every file in place (with the markers of folders given new
+    /// files).
     pub fn commit(self) -> Result<(), Error> {
         let journal = self.out.join(JOURNAL);
-        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let added = self.added.into_inner().unwrap_or_else(|e| e.into_inner());
+        let folders: BTreeSet<&str> = added.iter().map(|(f, _)| f.as_str()).collect();
+        for folder in folders {
+            let marker = self.out.join(folder).join(MARKER);
+            let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, &e))?;
+            let mut head = String::new();
+            let mut listed = BTreeSet::new();
+            for line in text.lines() {
+                if line.starts_with('#') {
+                    head.push_str(line);
+                    head.push('\n');
+                } else {
+                    listed.insert(line.to_string());
+                }
+            }
+            listed.extend(added.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.clone()));
+            let text: String = head + &listed.iter().map(|f| format!("{f}\n")).collect::<String>();
+            let path = self.dir.join(folder).join(MARKER);
+            fs::write(&path, text).map_err(|e| Error::io(&path, &e))?;
+            files.push((folder.to_string(), MARKER.to_string()));
+        }
         let text: String = files.iter().map(|(f, r)| format!("{f}\t{r}\n")).collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
@@ -249,6 +287,9 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
         // moved already, before the kill
         if from.exists() {
             let to = out.join(folder).join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+            }
             fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
         }
     }

@@ -450,7 +450,7 @@ pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Resu
     drop(facts_file);
     head.fingerprint = inputs.fingerprint();
     head.shifts.extend(done.shifts);
-    head.warnings = head.warnings + done.warnings.1 - done.warnings.0;
+    head.warnings = (head.warnings + done.warnings.1).saturating_sub(done.warnings.0);
     replace(&head_path, &encode(&head_path, &head)?)?;
     let stamp = Stamp {
         fingerprint: stamp::with_output(head.fingerprint, &plan.out),
@@ -712,10 +712,14 @@ impl Work {
         }
         laps.lap("listings and feeds");
         let Some(mended) = search::mend(&plan.out.join("site"), &search_edits, &|n| summaries.get(&n))? else {
-            return Ok(Err("the search index cannot be mended to match a full build (a new word without a shard, or an emptied one)"));
+            return Ok(Err("the search index cannot be mended to match a full build (a shard would be emptied, or a common word's bitmap undone)"));
         };
         for (path, bytes) in &mended.files {
-            overlay.write("site", path, bytes)?;
+            if mended.new_files.contains(path) {
+                overlay.create("site", path, bytes)?;
+            } else {
+                overlay.write("site", path, bytes)?;
+            }
         }
         laps.lap("search index");
         if !report_jobs.is_empty() {

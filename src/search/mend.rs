@@ -28,14 +28,16 @@ pub struct Edit {
 pub struct Mended {
     pub files: Vec<(String, Vec<u8>)>,
     pub shards: Vec<Vec<u32>>,
+    /// Of `files`, those the index did not have (new shards).
+    pub new_files: Vec<String>,
 }
 
 /// Mends the index in `site` for `edits`; `summary` gives any decision's
 /// summary by number (for the summary files). `None` when the index cannot
-/// be mended to match a full build: a new word with no shard to go in, a
-/// shard left empty, or a common word whose bitmap would have to give way
-/// to a gap list whose weights the index no longer holds. The build then
-/// starts afresh.
+/// be mended to match a full build: a shard left empty, or a common word
+/// whose bitmap would have to give way to a gap list whose weights the
+/// index no longer holds. The build then starts afresh. A new word no
+/// shard has a prefix of gets a new shard, where a full build would put it.
 pub fn mend<'s>(
     site: &Path,
     edits: &[Edit],
@@ -46,16 +48,30 @@ pub fn mend<'s>(
     let manifest: Manifest = read(&manifest_path).and_then(|b| {
         serde_json::from_slice(&b).map_err(|e| Error { path: manifest_path.clone(), what: e.to_string() })
     })?;
-    let by_prefix: HashMap<&str, u32> =
-        manifest.shards.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32)).collect();
-    let longest = manifest.shards.iter().map(String::len).max().unwrap_or(0);
+    let mut manifest = manifest;
+    let old_shards = manifest.shards.len();
+    let mut by_prefix: HashMap<String, u32> =
+        manifest.shards.iter().enumerate().map(|(i, p)| (p.clone(), i as u32)).collect();
+    let mut longest = manifest.shards.iter().map(String::len).max().unwrap_or(0);
     // shard -> doc -> its new (term, weight)s there
     let mut new_terms: BTreeMap<u32, ByDoc<'_>> = BTreeMap::new();
     let mut shards_now = Vec::with_capacity(edits.len());
     for e in edits {
         let mut mine = BTreeSet::new();
         for (term, weight) in &e.terms.0 {
-            let Some(shard) = shard_of(term, &by_prefix, longest) else { return Ok(None) };
+            let shard = match shard_of(term, &by_prefix, longest) {
+                Some(shard) => shard,
+                None => {
+                    // a shard of its own, where a full build would put it;
+                    // added at the end, so that no other shard's number moves
+                    let Some(prefix) = new_shard_for(term, &manifest.shards) else { return Ok(None) };
+                    let n = manifest.shards.len() as u32;
+                    longest = longest.max(prefix.len());
+                    manifest.shards.push(prefix.clone());
+                    by_prefix.insert(prefix, n);
+                    n
+                }
+            };
             new_terms.entry(shard).or_default().entry(e.doc).or_default().push((term.as_str(), *weight));
             mine.insert(shard);
         }
@@ -74,7 +90,8 @@ pub fn mend<'s>(
                 what: format!("the build cache names shard {shard}, which the index does not have"),
             })?;
             let rel = format!("{INDEX_DIR}/t/{prefix}.bin");
-            let bytes = read(&site.join(&rel))?;
+            // a new shard starts with no terms
+            let bytes = if (shard as usize) < old_shards { read(&site.join(&rel))? } else { vec![0] };
             Ok(mend_shard_if_changed(&bytes, by_doc, docs).map(|b| b.map(|b| (rel, gzip(&b)))))
         })
         .collect::<Result<_, Error>>()?;
@@ -92,11 +109,13 @@ pub fn mend<'s>(
         name.hash(&mut stamp);
         bytes.hash(&mut stamp);
     }
+    let new_files: Vec<String> =
+        manifest.shards[old_shards..].iter().map(|p| format!("{INDEX_DIR}/t/{p}.bin")).collect();
     let manifest = Manifest { stamp: format!("{:016x}", stamp.finish()), ..manifest };
     let manifest =
         serde_json::to_vec(&manifest).map_err(|e| Error { path: manifest_path.clone(), what: e.to_string() })?;
     files.push((format!("{INDEX_DIR}/manifest.bin"), gzip(&manifest)));
-    Ok(Some(Mended { files, shards: shards_now }))
+    Ok(Some(Mended { files, shards: shards_now, new_files }))
 }
 
 /// A file of the index: its path in the site and its bytes.
@@ -105,9 +124,19 @@ type File = (String, Vec<u8>);
 /// The new terms (and weights) of each edited decision within one shard.
 type ByDoc<'t> = BTreeMap<u32, Vec<(&'t str, u8)>>;
 
+/// The prefix of a new shard for a term no shard has a prefix of: one
+/// letter longer than the longest prefix of it that shards were split by
+/// (so `edited`, where shards `eda`, `edu` exist, goes to `edi`), as a full
+/// build splits them.
+fn new_shard_for(term: &str, shards: &[String]) -> Option<String> {
+    let split =
+        (1..=term.len()).rev().find(|&n| term.get(..n).is_some_and(|p| shards.iter().any(|s| s.starts_with(p))));
+    term.get(..split.unwrap_or(0) + 1).map(str::to_string)
+}
+
 /// The shard a term belongs in, as `search.js` looks for it: the one with
 /// the longest prefix of it.
-fn shard_of(term: &str, by_prefix: &HashMap<&str, u32>, longest: usize) -> Option<u32> {
+fn shard_of(term: &str, by_prefix: &HashMap<String, u32>, longest: usize) -> Option<u32> {
     (1..=term.len().min(longest)).rev().find_map(|n| term.get(..n).and_then(|p| by_prefix.get(p)).copied())
 }
 
@@ -370,10 +399,14 @@ mod tests {
 
     #[test]
     fn a_term_goes_to_the_shard_with_its_longest_prefix() {
-        let by_prefix: HashMap<&str, u32> = [("s", 0), ("st", 1), ("sta", 2)].into_iter().collect();
+        let by_prefix: HashMap<String, u32> =
+            [("s", 0), ("st", 1), ("sta", 2)].into_iter().map(|(p, n)| (p.to_string(), n)).collect();
         assert_eq!(shard_of("station", &by_prefix, 3), Some(2));
         assert_eq!(shard_of("stop", &by_prefix, 3), Some(1));
         assert_eq!(shard_of("sun", &by_prefix, 3), Some(0));
         assert_eq!(shard_of("park", &by_prefix, 3), None);
+        let shards: Vec<String> = ["eda", "edu", "p"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(new_shard_for("edited", &shards).as_deref(), Some("edi"), "one letter past the split");
+        assert_eq!(new_shard_for("zoo", &shards).as_deref(), Some("z"), "a letter no shard has");
     }
 }
