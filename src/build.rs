@@ -5,7 +5,7 @@
 use crate::load::Error;
 use crate::output::{Progress, Staging};
 use crate::records::Record;
-use crate::render_html::{self, Renderer, SiteView};
+use crate::render_html::{self, Renderer};
 use crate::stamp::{self, Stamp};
 use crate::{diag, public, search, Checked};
 use chrono::NaiveDate;
@@ -159,13 +159,7 @@ fn write_site(
     let staging = Staging::new(&plan.out.join("site"))?.with_progress(plan.progress.clone());
     let reports = if plan.pdf && cfg!(feature = "pdf") { Some(Staging::new(&plan.out.join("reports"))?) } else { None };
     let result = (|| {
-        let tera = render_html::templates(&plan.root)?;
-        let renderer = Renderer {
-            tera,
-            site: SiteView::new(&checked.config, plan.today),
-            config: &checked.config,
-            template_dir: plan.root.join("templates/html"),
-        };
+        let renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         let reader = crate::Reader::new(&plan.root, checked, plan.today);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;

@@ -20,7 +20,7 @@ use crate::load::{Documents, Error};
 use crate::output::Overlay;
 use crate::public::{self, Links, PublicRecord};
 use crate::records::Record;
-use crate::render_html::{self, Recipe, Renderer, SiteView, Summary};
+use crate::render_html::{self, Recipe, Renderer, Summary};
 use crate::stamp::{self, Facts, Inputs, Stamp};
 use crate::validate::{workdays::Calendar, Context};
 use crate::{search, Checked};
@@ -583,19 +583,14 @@ impl Work {
         head: &Head,
         laps: &mut Laps,
     ) -> Result<Result<(Done, Overlay), Why>, Error> {
-        let tera = render_html::templates(&plan.root)?;
-        let r = Renderer {
-            tera,
-            site: SiteView::new(&self.config, plan.today),
-            config: &self.config,
-            template_dir: plan.root.join("templates/html"),
-        };
+        let r = Renderer::new(&plan.root, &self.config, plan.today)?;
         let overlay = Overlay::new(&plan.out)?;
         match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &overlay, laps) {
             Ok(Ok(mut done)) => {
                 done.files = overlay.len();
                 Ok(Ok((done, overlay)))
             }
+            // nothing of it was published
             Ok(Err(why)) => {
                 overlay.discard();
                 Ok(Err(why))

@@ -102,7 +102,18 @@ pub struct Renderer<'a> {
     pub template_dir: std::path::PathBuf,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// The register's templates (built-in ones overridden by its own) and
+    /// site, as of `today`.
+    pub fn new(root: &Path, config: &'a Config, today: chrono::NaiveDate) -> Result<Renderer<'a>, Error> {
+        Ok(Renderer {
+            tera: templates(root)?,
+            site: SiteView::new(config, today),
+            config,
+            template_dir: root.join("templates/html"),
+        })
+    }
+
     /// Renders a template with the site and the page's own context; `depth`
     /// is how many folders the page sits below the site's root.
     pub fn render(&self, template: &str, depth: usize, ctx: &mut tera::Context) -> Result<String, Error> {
