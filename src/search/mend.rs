@@ -145,14 +145,6 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
     gunzip(&bytes).map_err(|e| Error::io(path, &e))
 }
 
-/// A term as a shard holds it: its decisions with their weights, and the
-/// form it was stored in.
-struct Entry {
-    term: String,
-    postings: Vec<(u32, u8)>,
-    bitmap: bool,
-}
-
 /// Replaces the decisions of `by_doc` in a shard's terms with their new
 /// terms; the shard's bytes before gzip, or `None` (see [`mend`]).
 #[cfg(test)]
@@ -163,110 +155,216 @@ fn mend_shard(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Vec<u8>> {
 /// As [`mend_shard`], but `Some(None)` when the edited decisions have the
 /// same postings in the shard as before: most of an edit's shards (it
 /// keeps most of its words), which then need not be written again.
+///
+/// Works term by term on the stored bytes: a term no edited decision was
+/// or is in is copied as it stands, so a shard of common words (a bitmap
+/// of every decision each) costs a few bit tests, not decoding them all.
 fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Option<Vec<u8>>> {
-    let mut entries = decode_shard(bytes, docs)?;
-    // as the shard holds them: a bitmap keeps only title weights
-    let stored = |bitmap: bool, w: u8| if bitmap && w < IN_TITLE { 1 } else { w };
-    let mut before: Vec<(u32, &str, u8)> = Vec::new();
-    for e in &entries {
-        for &(d, w) in e.postings.iter().filter(|(d, _)| by_doc.contains_key(d)) {
-            before.push((d, e.term.as_str(), stored(e.bitmap, w)));
+    let edited: Vec<u32> = by_doc.keys().copied().collect();
+    // term -> the edited decisions' new weights in it, by decision
+    let mut incoming: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
+    for (&d, terms) in by_doc {
+        for &(t, w) in terms {
+            incoming.entry(t).or_default().push((d, w));
         }
     }
-    let bitmaps: HashMap<&str, bool> = entries.iter().map(|e| (e.term.as_str(), e.bitmap)).collect();
-    let mut after: Vec<(u32, &str, u8)> = by_doc
-        .iter()
-        .flat_map(|(&d, terms)| terms.iter().map(move |&(t, w)| (d, t, w)).collect::<Vec<_>>())
-        .map(|(d, t, w)| (d, t, stored(bitmaps.get(t).copied().unwrap_or(false), w)))
-        .collect();
-    before.sort_unstable();
-    after.sort_unstable();
-    if before == after {
-        return Some(None);
-    }
-    drop((before, after, bitmaps));
-    for e in &mut entries {
-        e.postings.retain(|(d, _)| !by_doc.contains_key(d));
-    }
-    let mut index: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.term.clone(), i)).collect();
-    for (&doc, terms) in by_doc {
-        for &(term, weight) in terms {
-            let at = *index.entry(term.to_string()).or_insert_with(|| {
-                entries.push(Entry { term: term.to_string(), postings: Vec::new(), bitmap: false });
-                entries.len() - 1
-            });
-            let postings = &mut entries[at].postings;
-            let place = postings.partition_point(|(d, _)| *d < doc);
-            postings.insert(place, (doc, weight));
-        }
-    }
-    drop(index);
-    entries.retain(|e| !e.postings.is_empty());
-    // a full build would have no such shard
-    if entries.is_empty() {
-        return None;
-    }
-    entries.sort_by(|a, b| a.term.cmp(&b.term));
-    let mut out = Vec::with_capacity(bytes.len() + 64);
-    super::files::push_varint(&mut out, entries.len() as u64);
-    for e in &entries {
-        let mut p = Postings::default();
-        for &(d, w) in &e.postings {
-            p.push(d, w);
-        }
-        let encoded = encode_term(&e.term, &p, docs);
-        // the form byte follows the term and its count
-        let as_bitmap = form_of(&encoded)? == 1;
-        if e.bitmap && !as_bitmap {
-            return None;
-        }
-        out.extend_from_slice(&encoded);
-    }
-    Some(Some(out))
-}
-
-/// A shard's terms, decoded. Decisions in a bitmap that are not in its
-/// title list weigh 1, as `search.js` reads them.
-fn decode_shard(bytes: &[u8], docs: u32) -> Option<Vec<Entry>> {
     let mut at = 0;
     let count = decode_varint(bytes, &mut at)?;
-    let mut entries = Vec::with_capacity(count as usize);
+    let mut out: Vec<&[u8]> = Vec::with_capacity(count as usize + incoming.len());
+    let mut remade: Vec<Vec<u8>> = Vec::new();
+    // where in `out` each remade term goes (`out` borrows `bytes`)
+    let mut remade_at: Vec<usize> = Vec::new();
+    let mut changed = false;
+    let mut next_new = incoming.iter().peekable();
+    let mut last: Option<&str> = None;
     for _ in 0..count {
-        let len = decode_varint(bytes, &mut at)? as usize;
-        let term = std::str::from_utf8(bytes.get(at..at + len)?).ok()?.to_string();
-        at += len;
-        let n = decode_varint(bytes, &mut at)?;
-        let form = *bytes.get(at)?;
-        at += 1;
-        let mut postings = Vec::with_capacity(n as usize);
-        match form {
-            0 => gaps(bytes, &mut at, n, &mut postings)?,
-            1 => {
-                let heavy_count = decode_varint(bytes, &mut at)?;
-                let mut heavy = Vec::with_capacity(heavy_count as usize);
-                gaps(bytes, &mut at, heavy_count, &mut heavy)?;
-                let map = bytes.get(at..at + (docs as usize).div_ceil(8))?;
-                at += map.len();
-                let mut h = heavy.iter().peekable();
-                for d in 0..docs {
-                    if map[d as usize / 8] & (1 << (d % 8)) == 0 {
-                        continue;
-                    }
-                    match h.peek() {
-                        Some(&&(hd, w)) if hd == d => {
-                            postings.push((d, w));
-                            h.next();
-                        }
-                        _ => postings.push((d, 1)),
-                    }
-                }
-                debug_assert!(heavy.iter().all(|(_, w)| *w >= IN_TITLE));
-            }
-            _ => return None,
+        let stored = stored_term(bytes, &mut at, docs)?;
+        // a full build sorts them; merging in new terms relies on it
+        if last.is_some_and(|l| l >= stored.term) {
+            return None;
         }
-        entries.push(Entry { term, postings, bitmap: form == 1 });
+        last = Some(stored.term);
+        while let Some((t, new)) = next_new.next_if(|(t, _)| **t < stored.term) {
+            changed = true;
+            remade_at.push(out.len());
+            out.push(&[]);
+            remade.push(encode_postings(t, new.clone(), docs, false)?);
+        }
+        let new = next_new.next_if(|(t, _)| **t == stored.term).map(|(_, n)| n.as_slice()).unwrap_or(&[]);
+        let weigh = |w: u8| if stored.bitmap && w < IN_TITLE { 1 } else { w };
+        let mut after: Vec<(u32, u8)> = new.iter().map(|&(d, w)| (d, weigh(w))).collect();
+        after.sort_unstable();
+        if stored.edited_postings(&edited, docs)? == after {
+            out.push(stored.bytes);
+            continue;
+        }
+        changed = true;
+        let mut postings = stored.postings(docs)?;
+        postings.retain(|(d, _)| edited.binary_search(d).is_err());
+        postings.extend(after);
+        postings.sort_unstable();
+        if postings.is_empty() {
+            continue;
+        }
+        remade_at.push(out.len());
+        out.push(&[]);
+        remade.push(encode_postings(stored.term, postings, docs, stored.bitmap)?);
     }
-    Some(entries)
+    for (t, new) in next_new {
+        changed = true;
+        remade_at.push(out.len());
+        out.push(&[]);
+        remade.push(encode_postings(t, new.clone(), docs, false)?);
+    }
+    if !changed {
+        return Some(None);
+    }
+    for (i, r) in remade_at.into_iter().zip(&remade) {
+        out[i] = r;
+    }
+    out.retain(|b| !b.is_empty());
+    // a full build would have no such shard
+    if out.is_empty() {
+        return None;
+    }
+    let mut shard = Vec::with_capacity(bytes.len() + 64);
+    super::files::push_varint(&mut shard, out.len() as u64);
+    for b in out {
+        shard.extend_from_slice(b);
+    }
+    Some(Some(shard))
+}
+
+/// A term's encoded bytes from its postings; `None` when it was a bitmap
+/// and would now be a gap list, whose weights a bitmap does not keep.
+fn encode_postings(term: &str, mut postings: Vec<(u32, u8)>, docs: u32, was_bitmap: bool) -> Option<Vec<u8>> {
+    postings.sort_unstable();
+    let mut p = Postings::default();
+    for (d, w) in postings {
+        p.push(d, w);
+    }
+    let encoded = encode_term(term, &p, docs);
+    if was_bitmap && form_of(&encoded)? != 1 {
+        return None;
+    }
+    Some(encoded)
+}
+
+/// One term of a shard as it is stored, not yet decoded.
+struct Stored<'b> {
+    term: &'b str,
+    /// All of it, from its length to its last posting.
+    bytes: &'b [u8],
+    /// Its postings (gap list), or its title list and then its bitmap.
+    body: &'b [u8],
+    count: u64,
+    bitmap: bool,
+}
+
+/// Reads the term at `at` as far as its end, decoding nothing.
+fn stored_term<'b>(bytes: &'b [u8], at: &mut usize, docs: u32) -> Option<Stored<'b>> {
+    let start = *at;
+    let len = decode_varint(bytes, at)? as usize;
+    let term = std::str::from_utf8(bytes.get(*at..*at + len)?).ok()?;
+    *at += len;
+    let count = decode_varint(bytes, at)?;
+    let form = *bytes.get(*at)?;
+    *at += 1;
+    let body = *at;
+    match form {
+        0 => skip_varints(bytes, at, count)?,
+        1 => {
+            let heavy = decode_varint(bytes, at)?;
+            skip_varints(bytes, at, heavy)?;
+            *at += (docs as usize).div_ceil(8);
+        }
+        _ => return None,
+    }
+    let whole = bytes.get(start..*at)?;
+    Some(Stored { term, bytes: whole, body: bytes.get(body..*at)?, count, bitmap: form == 1 })
+}
+
+fn skip_varints(bytes: &[u8], at: &mut usize, n: u64) -> Option<()> {
+    for _ in 0..n {
+        let end = bytes.get(*at..)?.iter().position(|b| b & 0x80 == 0)?;
+        *at += end + 1;
+    }
+    Some(())
+}
+
+impl Stored<'_> {
+    /// The postings of the `edited` decisions (sorted) in this term, as
+    /// `search.js` reads them.
+    fn edited_postings(&self, edited: &[u32], docs: u32) -> Option<Vec<(u32, u8)>> {
+        let mut at = 0;
+        if !self.bitmap {
+            let mut out = Vec::new();
+            let (mut doc, mut want) = (-1i64, edited.iter().peekable());
+            for _ in 0..self.count {
+                let v = decode_varint(self.body, &mut at)?;
+                doc += (v >> 4) as i64;
+                while want.next_if(|&&w| i64::from(w) < doc).is_some() {}
+                let Some(&&w) = want.peek() else { break };
+                if i64::from(w) == doc {
+                    out.push((w, (v & 15) as u8));
+                }
+            }
+            return Some(out);
+        }
+        let heavy_count = decode_varint(self.body, &mut at)?;
+        let mut heavy = Vec::with_capacity(heavy_count as usize);
+        gaps(self.body, &mut at, heavy_count, &mut heavy)?;
+        let map = self.body.get(at..at + (docs as usize).div_ceil(8))?;
+        let mut out = Vec::new();
+        for &d in edited {
+            if map.get(d as usize / 8).is_some_and(|b| b & (1 << (d % 8)) != 0) {
+                let w = heavy.iter().find(|(h, _)| *h == d).map_or(1, |(_, w)| *w);
+                out.push((d, w));
+            }
+        }
+        Some(out)
+    }
+
+    /// All its postings, decoded. Decisions in a bitmap that are not in
+    /// its title list weigh 1, as `search.js` reads them.
+    fn postings(&self, docs: u32) -> Option<Vec<(u32, u8)>> {
+        let mut at = 0;
+        let mut postings = Vec::with_capacity(self.count as usize);
+        if !self.bitmap {
+            gaps(self.body, &mut at, self.count, &mut postings)?;
+            return Some(postings);
+        }
+        let heavy_count = decode_varint(self.body, &mut at)?;
+        let mut heavy = Vec::with_capacity(heavy_count as usize);
+        gaps(self.body, &mut at, heavy_count, &mut heavy)?;
+        let map = self.body.get(at..at + (docs as usize).div_ceil(8))?;
+        let mut h = heavy.iter().peekable();
+        for (byte_at, &byte) in map.iter().enumerate() {
+            let mut bits = byte;
+            while bits != 0 {
+                let d = (byte_at * 8) as u32 + bits.trailing_zeros();
+                bits &= bits - 1;
+                match h.next_if(|(hd, _)| *hd == d) {
+                    Some(&(_, w)) => postings.push((d, w)),
+                    None => postings.push((d, 1)),
+                }
+            }
+        }
+        debug_assert!(heavy.iter().all(|(_, w)| *w >= IN_TITLE));
+        Some(postings)
+    }
+}
+
+/// A shard's terms, decoded.
+fn decode_shard(bytes: &[u8], docs: u32) -> Option<Vec<(String, Vec<(u32, u8)>)>> {
+    let mut at = 0;
+    let count = decode_varint(bytes, &mut at)?;
+    (0..count)
+        .map(|_| {
+            let stored = stored_term(bytes, &mut at, docs)?;
+            Some((stored.term.to_string(), stored.postings(docs)?))
+        })
+        .collect()
 }
 
 /// Reads `n` gap-coded postings.
@@ -317,7 +415,7 @@ pub fn docs_in_shard(bytes: &[u8], docs: u32) -> Vec<u32> {
     let mut all: Vec<u32> = decode_shard(bytes, docs)
         .unwrap_or_default()
         .into_iter()
-        .flat_map(|e| e.postings.into_iter().map(|(d, _)| d))
+        .flat_map(|(_, postings)| postings.into_iter().map(|(d, _)| d))
         .collect();
     all.sort_unstable();
     all.dedup();
@@ -342,12 +440,12 @@ mod tests {
     }
 
     fn read_back(bytes: &[u8], docs: u32) -> Vec<(String, Vec<(u32, u8)>)> {
-        decode_shard(bytes, docs).unwrap().into_iter().map(|e| (e.term, e.postings)).collect()
+        decode_shard(bytes, docs).unwrap()
     }
 
     #[test]
     fn an_edit_replaces_the_decisions_postings_and_drops_emptied_terms() {
-        let before = shard(&[("depot", &[(0, 1), (3, 9)]), ("deposit", &[(3, 2)])], 400);
+        let before = shard(&[("deposit", &[(3, 2)]), ("depot", &[(0, 1), (3, 9)])], 400);
         let mut by_doc = BTreeMap::new();
         by_doc.insert(3, vec![("depth", 8u8)]);
         let after = mend_shard(&before, &by_doc, 400).unwrap();
@@ -380,12 +478,30 @@ mod tests {
     #[test]
     fn a_shard_whose_postings_an_edit_keeps_is_left_alone() {
         let common: Vec<(u32, u8)> = (0..40).map(|d| (d, if d == 1 { 9 } else { 2 })).collect();
-        let before = shard(&[("plan", &common), ("depot", &[(3, 3)])], 64);
+        let before = shard(&[("depot", &[(3, 3)]), ("plan", &common)], 64);
         // decision 3 keeps its words; the bitmap never held its weight 2
         let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 3)])].into_iter().collect();
         assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(None));
+        // nor does a decision the shard never held and does not now
+        let by_doc: ByDoc<'_> = [(60, vec![])].into_iter().collect();
+        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(None));
         let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 2)])].into_iter().collect();
         assert!(mend_shard_if_changed(&before, &by_doc, 64).unwrap().is_some(), "a weight changed");
+    }
+
+    #[test]
+    fn a_mended_shard_of_common_words_is_what_a_full_build_writes() {
+        let plan: Vec<(u32, u8)> = (0..40).map(|d| (d, if d == 1 { 9 } else { 1 })).collect();
+        let road: Vec<(u32, u8)> = (10..60).map(|d| (d, 1)).collect();
+        let before = shard(&[("park", &[(5, 2)]), ("plan", &plan), ("road", &road)], 64);
+        // decision 20 leaves `plan` and `park`, takes `play` to its title; `road` is untouched
+        let by_doc: ByDoc<'_> = [(20, vec![("play", 9u8), ("road", 1)])].into_iter().collect();
+        let after = mend_shard(&before, &by_doc, 64).unwrap();
+        let plan_after: Vec<(u32, u8)> = plan.iter().copied().filter(|(d, _)| *d != 20).collect();
+        assert_eq!(after, shard(&[("park", &[(5, 2)]), ("plan", &plan_after), ("play", &[(20, 9)]), ("road", &road)], 64));
+        // a shard whose terms are out of order is not one a build wrote
+        let unsorted = shard(&[("road", &road), ("park", &[(5, 2)])], 64);
+        assert!(mend_shard_if_changed(&unsorted, &by_doc, 64).is_none());
     }
 
     #[test]
