@@ -164,11 +164,30 @@ pub struct Overlay {
     /// Of those, the files the folders did not have: their markers list
     /// them too.
     added: Mutex<Vec<(String, String)>>,
+    /// Of those, the files whose replaced version is kept as a spare.
+    kept: Mutex<BTreeSet<(String, String)>>,
 }
 
 /// Where an overlay is written and its journal kept, under the output.
 const OVERLAY_DIR: &str = ".cache/overlay";
 const JOURNAL: &str = ".cache/overlay-journal";
+/// Where the versions replaced through [`Overlay::write_with`] are kept.
+const SPARES_DIR: &str = ".cache/spares";
+
+/// A regular file no other name links to: one that can be written over
+/// without changing what another path shows.
+fn is_lone_file(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
 
 impl Overlay {
     pub fn new(out: &Path) -> Result<Overlay, Error> {
@@ -178,7 +197,13 @@ impl Overlay {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
-        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()), added: Mutex::new(Vec::new()) })
+        Ok(Overlay {
+            out: out.to_path_buf(),
+            dir,
+            files: Mutex::new(Vec::new()),
+            added: Mutex::new(Vec::new()),
+            kept: Mutex::new(BTreeSet::new()),
+        })
     }
 
     /// Writes the new version of `folder/rel`, a file the folder has.
@@ -214,7 +239,12 @@ impl Overlay {
     }
 
     /// Writes the new version of `folder/rel` through `fill`, which is
-    /// given the new file to write.
+    /// given the new file to write from its start. For large files
+    /// rewritten whole (the open data): the version this replaces is kept
+    /// under `.cache/spares/` and the next one is written over it, because
+    /// writing over a file's blocks costs the file system far less than
+    /// making a new file and freeing the old (at 100,000 decisions, 185 MB
+    /// freed in 50-600 ms, longer than the rest of a republish).
     pub fn write_with(
         &self,
         folder: &str,
@@ -223,9 +253,21 @@ impl Overlay {
     ) -> Result<(), Error> {
         self.write(folder, rel, &[])?;
         let path = self.dir.join(folder).join(rel);
-        let mut file =
-            fs::OpenOptions::new().write(true).truncate(true).open(&path).map_err(|e| Error::io(&path, &e))?;
-        fill(&mut file).map_err(|e| Error::io(&path, &e))
+        let spare = self.out.join(SPARES_DIR).join(folder).join(rel);
+        // when the rename fails the empty file is written instead
+        let over_spare = is_lone_file(&spare) && fs::rename(&spare, &path).is_ok();
+        let mut file = fs::OpenOptions::new().write(true).open(&path).map_err(|e| Error::io(&path, &e))?;
+        if !over_spare {
+            let size = fs::metadata(self.out.join(folder).join(rel)).map_or(0, |m| m.len());
+            preallocate(&file, size);
+        }
+        let written = fill(&mut file).and_then(|()| {
+            let end = std::io::Seek::stream_position(&mut file)?;
+            file.set_len(end)
+        });
+        written.map_err(|e| Error::io(&path, &e))?;
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).insert((folder.to_string(), rel.to_string()));
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -262,7 +304,14 @@ impl Overlay {
             fs::write(&path, text).map_err(|e| Error::io(&path, &e))?;
             files.push((folder.to_string(), MARKER.to_string()));
         }
-        let text: String = files.iter().map(|(f, r)| format!("{f}\t{r}\n")).collect();
+        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        let text: String = files
+            .iter()
+            .map(|(f, r)| {
+                let keep = if kept.contains(&(f.clone(), r.clone())) { "\tkeep" } else { "" };
+                format!("{f}\t{r}{keep}\n")
+            })
+            .collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
         fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))?;
@@ -282,13 +331,18 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
     let Ok(text) = fs::read_to_string(&journal) else { return Ok(()) };
     let dir = out.join(OVERLAY_DIR);
     for line in text.lines() {
-        let Some((folder, rel)) = line.split_once('\t') else { continue };
+        let mut fields = line.split('\t');
+        let (Some(folder), Some(rel)) = (fields.next(), fields.next()) else { continue };
+        let keep = fields.next() == Some("keep");
         let from = dir.join(folder).join(rel);
         // moved already, before the kill
         if from.exists() {
             let to = out.join(folder).join(rel);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+            }
+            if keep {
+                keep_as_spare(out, folder, rel, &to);
             }
             fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
         }
@@ -299,6 +353,38 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
 }
 
 /// Where the previous output of `target` is kept for the next build.
+/// Gives a new file its blocks before it is written. ext4 otherwise
+/// writes out every block it has not yet placed when the file is renamed
+/// over another (so that a crash leaves no empty file), which for the
+/// 185 MB of open data a first republish writes made the rename take
+/// 100-600 ms; blocks given by `fallocate` are placed already. Best
+/// effort: a file system that cannot does without.
+fn preallocate(file: &fs::File, size: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let Ok(size) = libc::off_t::try_from(size) {
+            // SAFETY: a valid open file descriptor, mode 0 (allocate only)
+            let _ = unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, size) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, size);
+}
+
+/// Links the version at `to`, about to be replaced, under the spares: it
+/// stays on disk for the next republish to write over. Best effort: a
+/// file system without links just frees it.
+fn keep_as_spare(out: &Path, folder: &str, rel: &str, to: &Path) {
+    let spare = out.join(SPARES_DIR).join(folder).join(rel);
+    if let Some(parent) = spare.parent() {
+        let _ = fs::create_dir_all(parent);
+    }
+    // a spare not taken (it had other links) or one linked before a kill
+    let _ = fs::remove_file(&spare);
+    let _ = fs::hard_link(to, &spare);
+}
+
 fn spare_of(target: &Path) -> PathBuf {
     let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.previous"))
@@ -443,6 +529,44 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "the staging folder is removed");
         assert_eq!(fs::read(target.join("notes.txt")).unwrap(), b"added by hand");
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_rewritten_whole_is_written_over_the_version_before_last() {
+        use std::io::Write;
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let s = Staging::new(&out.join("site")).unwrap();
+        s.write("decisions.csv", b"first version, long\n").unwrap();
+        s.publish().unwrap();
+        let published = out.join("site/decisions.csv");
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let first = inode(&published);
+        let rewrite = |text: &'static [u8]| {
+            let o = Overlay::new(out).unwrap();
+            o.write_with("site", "decisions.csv", |f| f.write_all(text)).unwrap();
+            o.commit().unwrap();
+        };
+        rewrite(b"second\n");
+        assert_eq!(fs::read(&published).unwrap(), b"second\n");
+        let spare = out.join(SPARES_DIR).join("site/decisions.csv");
+        assert_eq!(inode(&spare), first, "the replaced version is kept, not freed");
+        assert_eq!(fs::read(&spare).unwrap(), b"first version, long\n");
+        let second = inode(&published);
+        rewrite(b"third\n");
+        assert_eq!(fs::read(&published).unwrap(), b"third\n", "nothing of the longer spare is left at its end");
+        assert_eq!(inode(&published), first, "written over the spare");
+        assert_eq!(inode(&spare), second);
+        assert_eq!(fs::metadata(&published).unwrap().nlink(), 1);
+
+        // a spare that another name links to is not written over
+        fs::hard_link(&spare, out.join("elsewhere.csv")).unwrap();
+        rewrite(b"fourth\n");
+        assert_eq!(fs::read(out.join("elsewhere.csv")).unwrap(), b"second\n");
+        assert_eq!(fs::read(&published).unwrap(), b"fourth\n");
+        assert_eq!(fs::read(&spare).unwrap(), b"third\n");
     }
 
     #[test]

@@ -355,8 +355,10 @@ impl Stored<'_> {
     }
 }
 
-/// A shard's terms, decoded.
-fn decode_shard(bytes: &[u8], docs: u32) -> Option<Vec<(String, Vec<(u32, u8)>)>> {
+/// A shard's terms, decoded: each with its postings.
+type Decoded = Vec<(String, Vec<(u32, u8)>)>;
+
+fn decode_shard(bytes: &[u8], docs: u32) -> Option<Decoded> {
     let mut at = 0;
     let count = decode_varint(bytes, &mut at)?;
     (0..count)
@@ -498,7 +500,10 @@ mod tests {
         let by_doc: ByDoc<'_> = [(20, vec![("play", 9u8), ("road", 1)])].into_iter().collect();
         let after = mend_shard(&before, &by_doc, 64).unwrap();
         let plan_after: Vec<(u32, u8)> = plan.iter().copied().filter(|(d, _)| *d != 20).collect();
-        assert_eq!(after, shard(&[("park", &[(5, 2)]), ("plan", &plan_after), ("play", &[(20, 9)]), ("road", &road)], 64));
+        assert_eq!(
+            after,
+            shard(&[("park", &[(5, 2)]), ("plan", &plan_after), ("play", &[(20, 9)]), ("road", &road)], 64)
+        );
         // a shard whose terms are out of order is not one a build wrote
         let unsorted = shard(&[("road", &road), ("park", &[(5, 2)])], 64);
         assert!(mend_shard_if_changed(&unsorted, &by_doc, 64).is_none());
