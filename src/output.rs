@@ -252,11 +252,29 @@ impl Overlay {
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
     ) -> Result<(), Error> {
         self.write(folder, rel, &[])?;
+        self.write_over_spare(folder, rel, fill)?;
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).insert((folder.to_string(), rel.to_string()));
+        Ok(())
+    }
+
+    /// Writes the overlay's `folder/rel` through `fill`, over the spare
+    /// kept of it if there is one (see [`Overlay::write_with`]).
+    fn write_over_spare(
+        &self,
+        folder: &str,
+        rel: &str,
+        fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
         let path = self.dir.join(folder).join(rel);
         let spare = self.out.join(SPARES_DIR).join(folder).join(rel);
-        // when the rename fails the empty file is written instead
+        // when the rename fails a new file is written instead
         let over_spare = is_lone_file(&spare) && fs::rename(&spare, &path).is_ok();
-        let mut file = fs::OpenOptions::new().write(true).open(&path).map_err(|e| Error::io(&path, &e))?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, &e))?;
         if !over_spare {
             let size = fs::metadata(self.out.join(folder).join(rel)).map_or(0, |m| m.len());
             preallocate(&file, size);
@@ -265,9 +283,7 @@ impl Overlay {
             let end = std::io::Seek::stream_position(&mut file)?;
             file.set_len(end)
         });
-        written.map_err(|e| Error::io(&path, &e))?;
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).insert((folder.to_string(), rel.to_string()));
-        Ok(())
+        written.map_err(|e| Error::io(&path, &e))
     }
 
     pub fn len(&self) -> usize {
@@ -282,29 +298,22 @@ impl Overlay {
     /// files).
     pub fn commit(self) -> Result<(), Error> {
         let journal = self.out.join(JOURNAL);
-        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        let added = self.added.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
+        let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let folders: BTreeSet<&str> = added.iter().map(|(f, _)| f.as_str()).collect();
         for folder in folders {
             let marker = self.out.join(folder).join(MARKER);
             let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, &e))?;
-            let mut head = String::new();
-            let mut listed = BTreeSet::new();
-            for line in text.lines() {
-                if line.starts_with('#') {
-                    head.push_str(line);
-                    head.push('\n');
-                } else {
-                    listed.insert(line.to_string());
-                }
-            }
-            listed.extend(added.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.clone()));
-            let text: String = head + &listed.iter().map(|f| format!("{f}\n")).collect::<String>();
-            let path = self.dir.join(folder).join(MARKER);
-            fs::write(&path, text).map_err(|e| Error::io(&path, &e))?;
+            let names: BTreeSet<&str> = added.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.as_str()).collect();
+            // the marker lists every file of the site (178,000 at 100,000
+            // decisions): written over its spare, as the open data is
+            self.write_over_spare(folder, MARKER, |f| {
+                std::io::Write::write_all(f, marker_with(&text, &names).as_bytes())
+            })?;
             files.push((folder.to_string(), MARKER.to_string()));
+            kept.insert((folder.to_string(), MARKER.to_string()));
         }
-        let kept = self.kept.into_inner().unwrap_or_else(|e| e.into_inner());
         let text: String = files
             .iter()
             .map(|(f, r)| {
@@ -353,6 +362,30 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
 }
 
 /// Where the previous output of `target` is kept for the next build.
+/// A marker's text with `names` added where they sort (a build lists its
+/// files in order, after the `#` lines), without taking the rest apart.
+fn marker_with(text: &str, names: &BTreeSet<&str>) -> String {
+    let mut out = String::with_capacity(text.len() + names.iter().map(|n| n.len() + 1).sum::<usize>());
+    let mut names = names.iter().peekable();
+    for line in text.lines() {
+        if !line.starts_with('#') {
+            while let Some(name) = names.next_if(|n| **n <= line) {
+                if *name != line {
+                    out.push_str(name);
+                    out.push('\n');
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    for name in names {
+        out.push_str(name);
+        out.push('\n');
+    }
+    out
+}
+
 /// Gives a new file its blocks before it is written. ext4 otherwise
 /// writes out every block it has not yet placed when the file is renamed
 /// over another (so that a crash leaves no empty file), which for the
@@ -567,6 +600,16 @@ mod tests {
         assert_eq!(fs::read(out.join("elsewhere.csv")).unwrap(), b"second\n");
         assert_eq!(fs::read(&published).unwrap(), b"fourth\n");
         assert_eq!(fs::read(&spare).unwrap(), b"third\n");
+    }
+
+    #[test]
+    fn new_files_join_the_marker_where_a_full_build_would_list_them() {
+        let text = "# written by decreg\na.html\nsearch-index/t/ed.bin\nsearch-index/t/eg.bin\n";
+        let names: BTreeSet<&str> = ["search-index/t/edi.bin", "z.html", "a.html", "0.html"].into_iter().collect();
+        let listed: BTreeSet<String> = text.lines().skip(1).chain(names.iter().copied()).map(String::from).collect();
+        let full: String = listed.iter().map(|l| format!("{l}\n")).collect();
+        assert_eq!(marker_with(text, &names), format!("# written by decreg\n{full}"));
+        assert_eq!(marker_with(text, &BTreeSet::new()), text);
     }
 
     #[test]
