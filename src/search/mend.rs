@@ -11,6 +11,7 @@ use super::{Postings, Terms, INDEX_DIR};
 use crate::load::Error;
 use crate::render_html::Summary;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -170,10 +171,8 @@ fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<
     }
     let mut at = 0;
     let count = decode_varint(bytes, &mut at)?;
-    let mut out: Vec<&[u8]> = Vec::with_capacity(count as usize + incoming.len());
-    let mut remade: Vec<Vec<u8>> = Vec::new();
-    // where in `out` each remade term goes (`out` borrows `bytes`)
-    let mut remade_at: Vec<usize> = Vec::new();
+    // terms as they stand, borrowed, or made again
+    let mut out: Vec<Cow<'_, [u8]>> = Vec::with_capacity(count as usize + incoming.len());
     let mut changed = false;
     let mut next_new = incoming.iter().peekable();
     let mut last: Option<&str> = None;
@@ -186,50 +185,38 @@ fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<
         last = Some(stored.term);
         while let Some((t, new)) = next_new.next_if(|(t, _)| **t < stored.term) {
             changed = true;
-            remade_at.push(out.len());
-            out.push(&[]);
-            remade.push(encode_postings(t, new.clone(), docs, false)?);
+            out.push(Cow::Owned(encode_postings(t, new.clone(), docs, false)?));
         }
         let new = next_new.next_if(|(t, _)| **t == stored.term).map(|(_, n)| n.as_slice()).unwrap_or(&[]);
         let weigh = |w: u8| if stored.bitmap && w < IN_TITLE { 1 } else { w };
         let mut after: Vec<(u32, u8)> = new.iter().map(|&(d, w)| (d, weigh(w))).collect();
         after.sort_unstable();
         if stored.edited_postings(&edited, docs)? == after {
-            out.push(stored.bytes);
+            out.push(Cow::Borrowed(stored.bytes));
             continue;
         }
         changed = true;
         let mut postings = stored.postings(docs)?;
         postings.retain(|(d, _)| edited.binary_search(d).is_err());
         postings.extend(after);
-        postings.sort_unstable();
-        if postings.is_empty() {
-            continue;
+        if !postings.is_empty() {
+            out.push(Cow::Owned(encode_postings(stored.term, postings, docs, stored.bitmap)?));
         }
-        remade_at.push(out.len());
-        out.push(&[]);
-        remade.push(encode_postings(stored.term, postings, docs, stored.bitmap)?);
     }
     for (t, new) in next_new {
         changed = true;
-        remade_at.push(out.len());
-        out.push(&[]);
-        remade.push(encode_postings(t, new.clone(), docs, false)?);
+        out.push(Cow::Owned(encode_postings(t, new.clone(), docs, false)?));
     }
     if !changed {
         return Some(None);
     }
-    for (i, r) in remade_at.into_iter().zip(&remade) {
-        out[i] = r;
-    }
-    out.retain(|b| !b.is_empty());
     // a full build would have no such shard
     if out.is_empty() {
         return None;
     }
     let mut shard = Vec::with_capacity(bytes.len() + 64);
     super::files::push_varint(&mut shard, out.len() as u64);
-    for b in out {
+    for b in &out {
         shard.extend_from_slice(b);
     }
     Some(Some(shard))
@@ -249,6 +236,9 @@ fn encode_postings(term: &str, mut postings: Vec<(u32, u8)>, docs: u32, was_bitm
     }
     Some(encoded)
 }
+
+/// Decisions with their weights, decoded.
+type Weighted = Vec<(u32, u8)>;
 
 /// One term of a shard as it is stored, not yet decoded.
 struct Stored<'b> {
@@ -311,10 +301,7 @@ impl Stored<'_> {
             }
             return Some(out);
         }
-        let heavy_count = decode_varint(self.body, &mut at)?;
-        let mut heavy = Vec::with_capacity(heavy_count as usize);
-        gaps(self.body, &mut at, heavy_count, &mut heavy)?;
-        let map = self.body.get(at..at + (docs as usize).div_ceil(8))?;
+        let (heavy, map) = self.bitmap_parts(docs)?;
         let mut out = Vec::new();
         for &d in edited {
             if map.get(d as usize / 8).is_some_and(|b| b & (1 << (d % 8)) != 0) {
@@ -323,6 +310,16 @@ impl Stored<'_> {
             }
         }
         Some(out)
+    }
+
+    /// A bitmap term's title list (decisions with their weights) and its
+    /// bitmap of every decision.
+    fn bitmap_parts(&self, docs: u32) -> Option<(Weighted, &[u8])> {
+        let mut at = 0;
+        let heavy_count = decode_varint(self.body, &mut at)?;
+        let mut heavy = Vec::with_capacity(heavy_count as usize);
+        gaps(self.body, &mut at, heavy_count, &mut heavy)?;
+        Some((heavy, self.body.get(at..at + (docs as usize).div_ceil(8))?))
     }
 
     /// All its postings, decoded. Decisions in a bitmap that are not in
@@ -334,10 +331,7 @@ impl Stored<'_> {
             gaps(self.body, &mut at, self.count, &mut postings)?;
             return Some(postings);
         }
-        let heavy_count = decode_varint(self.body, &mut at)?;
-        let mut heavy = Vec::with_capacity(heavy_count as usize);
-        gaps(self.body, &mut at, heavy_count, &mut heavy)?;
-        let map = self.body.get(at..at + (docs as usize).div_ceil(8))?;
+        let (heavy, map) = self.bitmap_parts(docs)?;
         let mut h = heavy.iter().peekable();
         for (byte_at, &byte) in map.iter().enumerate() {
             let mut bits = byte;
