@@ -159,13 +159,12 @@ pub struct Overlay {
     /// The output folder (holding `site` and `reports`).
     out: PathBuf,
     dir: PathBuf,
-    /// What it replaces: (folder, file). Several threads may write.
-    files: Mutex<Vec<(String, String)>>,
+    /// What it replaces: (folder, file, whether the replaced version is
+    /// kept as a spare). Several threads may write.
+    files: Mutex<Vec<(String, String, bool)>>,
     /// Of those, the files the folders did not have: their markers list
     /// them too.
     added: Mutex<Vec<(String, String)>>,
-    /// Of those, the files whose replaced version is kept as a spare.
-    kept: Mutex<BTreeSet<(String, String)>>,
 }
 
 /// Where an overlay is written and its journal kept, under the output.
@@ -197,13 +196,7 @@ impl Overlay {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
-        Ok(Overlay {
-            out: out.to_path_buf(),
-            dir,
-            files: Mutex::new(Vec::new()),
-            added: Mutex::new(Vec::new()),
-            kept: Mutex::new(BTreeSet::new()),
-        })
+        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()), added: Mutex::new(Vec::new()) })
     }
 
     /// Writes the new version of `folder/rel`, a file the folder has.
@@ -219,6 +212,13 @@ impl Overlay {
     }
 
     fn put(&self, folder: &str, rel: &str, bytes: &[u8], replaces: bool) -> Result<(), Error> {
+        let path = self.claim(folder, rel, replaces, false)?;
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))
+    }
+
+    /// Checks that `folder/rel` may be written (replaced, or added), and
+    /// records it; where its new version goes in the overlay.
+    fn claim(&self, folder: &str, rel: &str, replaces: bool, keep: bool) -> Result<PathBuf, Error> {
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
         if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
@@ -233,9 +233,8 @@ impl Overlay {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))?;
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string()));
-        Ok(())
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string(), keep));
+        Ok(path)
     }
 
     /// Writes the new version of `folder/rel` through `fill`, which is
@@ -251,30 +250,28 @@ impl Overlay {
         rel: &str,
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        self.write(folder, rel, &[])?;
-        self.write_over_spare(folder, rel, fill)?;
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).insert((folder.to_string(), rel.to_string()));
-        Ok(())
+        let path = self.claim(folder, rel, true, true)?;
+        self.write_over_spare(&path, folder, rel, fill)
     }
 
-    /// Writes the overlay's `folder/rel` through `fill`, over the spare
-    /// kept of it if there is one (see [`Overlay::write_with`]).
+    /// Writes `path`, the overlay's `folder/rel`, through `fill`, over the
+    /// spare kept of it if there is one (see [`Overlay::write_with`]).
     fn write_over_spare(
         &self,
+        path: &Path,
         folder: &str,
         rel: &str,
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let path = self.dir.join(folder).join(rel);
         let spare = self.out.join(SPARES_DIR).join(folder).join(rel);
         // when the rename fails a new file is written instead
-        let over_spare = is_lone_file(&spare) && fs::rename(&spare, &path).is_ok();
+        let over_spare = is_lone_file(&spare) && fs::rename(&spare, path).is_ok();
         let mut file = fs::OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, &e))?;
+            .open(path)
+            .map_err(|e| Error::io(path, &e))?;
         if !over_spare {
             let size = fs::metadata(self.out.join(folder).join(rel)).map_or(0, |m| m.len());
             preallocate(&file, size);
@@ -283,7 +280,7 @@ impl Overlay {
             let end = std::io::Seek::stream_position(&mut file)?;
             file.set_len(end)
         });
-        written.map_err(|e| Error::io(&path, &e))
+        written.map_err(|e| Error::io(path, &e))
     }
 
     pub fn len(&self) -> usize {
@@ -300,7 +297,6 @@ impl Overlay {
         let journal = self.out.join(JOURNAL);
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let folders: BTreeSet<&str> = added.iter().map(|(f, _)| f.as_str()).collect();
         for folder in folders {
             let marker = self.out.join(folder).join(MARKER);
@@ -308,19 +304,14 @@ impl Overlay {
             let names: BTreeSet<&str> = added.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.as_str()).collect();
             // the marker lists every file of the site (178,000 at 100,000
             // decisions): written over its spare, as the open data is
-            self.write_over_spare(folder, MARKER, |f| {
+            let path = self.dir.join(folder).join(MARKER);
+            self.write_over_spare(&path, folder, MARKER, |f| {
                 std::io::Write::write_all(f, marker_with(&text, &names).as_bytes())
             })?;
-            files.push((folder.to_string(), MARKER.to_string()));
-            kept.insert((folder.to_string(), MARKER.to_string()));
+            files.push((folder.to_string(), MARKER.to_string(), true));
         }
-        let text: String = files
-            .iter()
-            .map(|(f, r)| {
-                let keep = if kept.contains(&(f.clone(), r.clone())) { "\tkeep" } else { "" };
-                format!("{f}\t{r}{keep}\n")
-            })
-            .collect();
+        let text: String =
+            files.iter().map(|(f, r, keep)| format!("{f}\t{r}{}\n", if *keep { "\tkeep" } else { "" })).collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
         fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))?;
