@@ -52,13 +52,20 @@ pub struct Built {
 }
 
 pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
-    let mut timings = Vec::new();
     let started = Instant::now();
-    // an edit republished by a build that was killed as it put files in place
-    crate::output::finish_overlay(&plan.out)?;
     // Taken before anything is read: an edit made during the build makes
     // the next build run again.
     let inputs = stamp::take(&plan.root, plan.today, plan.pdf);
+    build_from(plan, inputs, started)
+}
+
+/// As [`build`], given the facts of its inputs taken just before (by
+/// `serve`, whose look for changes took them already: at 100,000
+/// decisions taking them again would double what each edit costs it).
+pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> Result<Built, Error> {
+    let mut timings = Vec::new();
+    // an edit republished by a build that was killed as it put files in place
+    crate::output::finish_overlay(&plan.out)?;
     let last = stamp::read(&plan.out);
     timings.push(("up-to-date check", started.elapsed()));
     let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);

@@ -4,7 +4,7 @@
 //! pages. A build with errors still shows the valid records, and the errors
 //! appear in the terminal and over the page.
 
-use crate::build::{build, BuildPlan};
+use crate::build::{build_from, BuildPlan};
 use crate::diag::{self, Diagnostic};
 use crate::load::Error;
 use crate::output::Silent;
@@ -66,7 +66,7 @@ const RELOAD_JS: &str = r#"// decreg serve: reloads the page when the register c
 pub fn serve(root: &Path, port: u16, today: NaiveDate, ready: impl FnOnce(&str)) -> Result<(), Error> {
     let out = root.join("output/preview");
     let state = Arc::new(Mutex::new(State::default()));
-    rebuild(root, &out, today, &state);
+    rebuild(root, &out, today, &state, crate::stamp::take(root, today, false));
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     let addr = listener.local_addr().map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     ready(&format!("http://{addr}/"));
@@ -84,7 +84,7 @@ pub fn serve(root: &Path, port: u16, today: NaiveDate, ready: impl FnOnce(&str))
 }
 
 /// Builds, keeping going past errors, and records the outcome.
-fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
+fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, inputs: crate::stamp::Inputs) {
     let plan = BuildPlan {
         root: root.to_path_buf(),
         out: out.to_path_buf(),
@@ -97,7 +97,7 @@ fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
         force: false,
         progress: Arc::new(Silent),
     };
-    let errors = match build(&plan) {
+    let errors = match build_from(&plan, inputs, Instant::now()) {
         Ok(built) => {
             let diags = built.checked.map(|c| c.diags).unwrap_or_default();
             let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
@@ -128,11 +128,11 @@ fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
     loop {
         std::thread::sleep(pause_after(look));
         let started = Instant::now();
-        let now = crate::stamp::inputs(root, today, false);
+        let now = crate::stamp::take(root, today, false);
         look = started.elapsed();
-        if now != last {
-            last = now;
-            rebuild(root, out, today, state);
+        if now.fingerprint() != last {
+            last = now.fingerprint();
+            rebuild(root, out, today, state, now);
         }
     }
 }
