@@ -44,16 +44,15 @@ pub type Facts = (u64, u128, bool);
 
 impl Inputs {
     fn new(context: u64, records: Vec<(PathBuf, Facts)>) -> Inputs {
-        let mut h = rustc_hash::FxHasher::default();
-        context.hash(&mut h);
-        hash_tree(&records, &mut h);
-        let fingerprint = h.finish();
-        let mut h = rustc_hash::FxHasher::default();
-        for (p, _) in &records {
-            h.write(p.as_os_str().as_encoded_bytes());
-            h.write_u8(0);
+        let (mut all, mut paths) = (rustc_hash::FxHasher::default(), rustc_hash::FxHasher::default());
+        context.hash(&mut all);
+        records.len().hash(&mut all);
+        for (p, facts) in &records {
+            hash_path(p, &mut all);
+            facts.hash(&mut all);
+            hash_path(p, &mut paths);
         }
-        Inputs { context, records, fingerprint, paths: h.finish() }
+        Inputs { context, records, fingerprint: all.finish(), paths: paths.finish() }
     }
 
     pub fn fingerprint(&self) -> u64 {
@@ -72,10 +71,14 @@ impl Inputs {
 fn hash_tree(tree: &[(PathBuf, Facts)], h: &mut impl Hasher) {
     tree.len().hash(h);
     for (p, facts) in tree {
-        h.write(p.as_os_str().as_encoded_bytes());
-        h.write_u8(0);
+        hash_path(p, h);
         facts.hash(h);
     }
+}
+
+fn hash_path(p: &Path, h: &mut impl Hasher) {
+    h.write(p.as_os_str().as_encoded_bytes());
+    h.write_u8(0);
 }
 
 /// Takes the facts of everything a build of `root` reads.
