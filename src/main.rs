@@ -9,6 +9,11 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
+// A build allocates and frees millions of small strings on both cores;
+// glibc's allocator spent a fifth of a build's time on them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
