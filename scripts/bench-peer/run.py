@@ -54,6 +54,11 @@ def run_timed(cmd, cwd=None, check=True, stdout_file=None):
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
         tpath = tf.name
     out = open(stdout_file, "w") if stdout_file else subprocess.PIPE
+    # What the last build wrote is still going to disk for a minute after
+    # it (1.5 GB at 100,000 decisions); the next build would pay for it in
+    # slow reads. Every tool is timed on a settled disk, and the wait is
+    # not counted.
+    os.sync()
     try:
         t0 = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-v", "-o", tpath, *cmd], cwd=cwd, stdout=out,
