@@ -107,15 +107,7 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
     let loaded: Vec<(Loaded, Option<(usize, u64)>)> = found
         .files
         .par_iter()
-        .map(|rel| {
-            let ((mut record, d), file) = load_one_with_file(root, rel, &ctx);
-            let mut kept = None;
-            if let (false, Some((r, _))) = (keep_text, &mut record) {
-                drop_text(r);
-                kept = (r.format == records::Format::Markdown).then_some(file).flatten();
-            }
-            ((record, d), kept)
-        })
+        .map(|rel| if keep_text { (load_one(root, rel, &ctx), None) } else { load_light(root, rel, &ctx) })
         .collect();
     let mut records = Vec::with_capacity(loaded.len());
     let mut checked_files = FxHashMap::default();
@@ -202,9 +194,7 @@ impl<'a> Reader<'a> {
         }
         Ok(std::borrow::Cow::Owned(r))
     }
-}
 
-impl Reader<'_> {
     /// The record with its sections' text, when its file is a Markdown one
     /// still byte for byte as it was checked: then only the body is split
     /// again, as the check split it, and the fields, rules and dates the
@@ -245,23 +235,38 @@ pub(crate) type Loaded = (Option<(Record, LinkPositions)>, Vec<Diagnostic>);
 
 /// Reads, parses and checks one record file.
 pub(crate) fn load_one(root: &Path, rel: &Path, ctx: &Context<'_>) -> Loaded {
-    load_one_with_file(root, rel, ctx).0
+    match load::read_record_file(root, rel, ctx.config.max_record_bytes) {
+        Ok(bytes) => load_bytes(&bytes, rel, ctx),
+        Err(d) => (None, vec![d]),
+    }
 }
 
-/// [`load_one`], with the file's length and hash when it could be read.
-fn load_one_with_file(root: &Path, rel: &Path, ctx: &Context<'_>) -> (Loaded, Option<(usize, u64)>) {
+/// [`load_one`] for [`check_light`]: the record without its text, and, for
+/// a Markdown record, its file's length and hash, by which
+/// [`Reader::whole`] knows the file unchanged.
+fn load_light(root: &Path, rel: &Path, ctx: &Context<'_>) -> (Loaded, Option<(usize, u64)>) {
     let bytes = match load::read_record_file(root, rel, ctx.config.max_record_bytes) {
-        Ok(b) => b,
+        Ok(bytes) => bytes,
         Err(d) => return ((None, vec![d]), None),
     };
-    let file = Some((bytes.len(), file_hash(&bytes)));
-    let parsed = records::parse_record(&bytes, rel, ctx.config);
+    let (mut record, diags) = load_bytes(&bytes, rel, ctx);
+    let mut file = None;
+    if let Some((r, _)) = &mut record {
+        drop_text(r);
+        file = (r.format == records::Format::Markdown).then(|| (bytes.len(), file_hash(&bytes)));
+    }
+    ((record, diags), file)
+}
+
+/// Parses and checks one record file's bytes.
+fn load_bytes(bytes: &[u8], rel: &Path, ctx: &Context<'_>) -> Loaded {
+    let parsed = records::parse_record(bytes, rel, ctx.config);
     let mut diags = parsed.diags;
     let record = parsed.record.map(|mut r| {
         diags.extend(validate::check_record(&mut r, &parsed.locations, ctx));
         (r, LinkPositions::from(&parsed.locations))
     });
-    ((record, diags), file)
+    (record, diags)
 }
 
 #[cfg(test)]
@@ -279,14 +284,21 @@ mod tests {
         dir
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    /// The register checked whole and light.
+    fn checked_both_ways(dir: &Path) -> (Checked, Checked) {
+        (check(dir, today()).unwrap(), check_light(dir, today()).unwrap())
+    }
+
     #[test]
     fn a_light_check_keeps_no_text_and_the_reader_brings_it_back_whole() {
         let dir = register();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let full = check(dir.path(), today).unwrap();
-        let light = check_light(dir.path(), today).unwrap();
+        let (full, light) = checked_both_ways(dir.path());
         assert_eq!(full.diags, light.diags);
-        let reader = Reader::new(dir.path(), &light, today);
+        let reader = Reader::new(dir.path(), &light, today());
         for (whole, lean) in full.records.iter().zip(&light.records) {
             assert!(lean.sections.iter().all(|s| s.body.is_empty()));
             assert!(whole.sections.iter().any(|s| !s.body.is_empty()));
@@ -297,10 +309,8 @@ mod tests {
     #[test]
     fn only_an_unchanged_markdown_file_has_its_text_taken_back_alone() {
         let dir = register();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let full = check(dir.path(), today).unwrap();
-        let light = check_light(dir.path(), today).unwrap();
-        let reader = Reader::new(dir.path(), &light, today);
+        let (full, light) = checked_both_ways(dir.path());
+        let reader = Reader::new(dir.path(), &light, today());
         let of = |name: &str| light.records.iter().position(|r| r.source.ends_with(name)).unwrap();
         let (md, yaml) = (of("as-markdown.md"), of("as-yaml.yaml"));
         assert_eq!(reader.text_of_unchanged(&light.records[md]).as_ref(), Some(&full.records[md]));
@@ -319,12 +329,11 @@ mod tests {
     #[test]
     fn a_record_edited_during_a_build_stops_it() {
         let dir = register();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let light = check_light(dir.path(), today).unwrap();
+        let light = check_light(dir.path(), today()).unwrap();
         let path = dir.path().join("decisions/as-markdown.md");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replacen("title: ", "title: Edited ", 1)).unwrap();
-        let reader = Reader::new(dir.path(), &light, today);
+        let reader = Reader::new(dir.path(), &light, today());
         let edited = light.records.iter().find(|r| r.source.ends_with("as-markdown.md")).unwrap();
         let err = reader.whole(edited).unwrap_err();
         assert!(err.what.contains("changed while the site was being built"), "{}", err.what);
