@@ -301,12 +301,7 @@ impl Overlay {
         let spare = self.out.join(SPARES_DIR).join(folder).join(rel);
         // when the rename fails a new file is written instead
         let over_spare = is_lone_file(&spare) && fs::rename(&spare, path).is_ok();
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| Error::io(path, &e))?;
+        let mut file = open_over(path).map_err(|e| Error::io(path, &e))?;
         if !over_spare {
             let size = fs::metadata(self.out.join(folder).join(rel)).map_or(0, |m| m.len());
             preallocate(&file, size);
@@ -387,7 +382,6 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Where the previous output of `target` is kept for the next build.
 /// A marker's text with `names` added where they sort (a build lists its
 /// files in order, after the `#` lines), without taking the rest apart.
 fn marker_with(text: &str, names: &BTreeSet<&str>) -> String {
@@ -444,6 +438,7 @@ fn keep_as_spare(out: &Path, folder: &str, rel: &str, to: &Path) {
     let _ = fs::hard_link(to, &spare);
 }
 
+/// Where the previous output of `target` is kept for the next build.
 fn spare_of(target: &Path) -> PathBuf {
     let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.previous"))
