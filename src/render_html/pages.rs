@@ -17,6 +17,10 @@ use tera::Context;
 /// Decisions a listing page shows.
 pub const PAGE_SIZE: usize = 50;
 
+/// What rendering a decision's page leaves for the listings, the search
+/// index and the build cache.
+type Rendered = (Summary, search::Terms, crate::republish::PageFacts);
+
 /// Decision pages rendered at a time: enough to keep both cores busy, few
 /// enough that a 100,000-decision register is never held as pages.
 const BATCH: usize = 2048;
@@ -43,8 +47,8 @@ pub fn write_decision_pages(
     // Each batch's terms join the index while the next batch renders: the
     // index is one map, added to in order, and at 100,000 decisions adding
     // alone left a core idle for a tenth of the stage.
-    let mut rendered: Vec<(Summary, search::Terms, crate::republish::PageFacts)> = Vec::new();
-    let mut add = |done: Vec<(Summary, search::Terms, crate::republish::PageFacts)>| {
+    let mut rendered: Vec<Rendered> = Vec::new();
+    let mut add = |done: Vec<Rendered>| {
         for (summary, terms, page) in done {
             index.add(terms);
             summaries.push(summary);
