@@ -66,13 +66,15 @@ const RELOAD_JS: &str = r#"// decreg serve: reloads the page when the register c
 pub fn serve(root: &Path, port: u16, today: NaiveDate, ready: impl FnOnce(&str)) -> Result<(), Error> {
     let out = root.join("output/preview");
     let state = Arc::new(Mutex::new(State::default()));
-    rebuild(root, &out, today, &state, crate::stamp::take(root, today, false));
+    let first = crate::stamp::take(root, today, false);
+    let built = first.fingerprint();
+    rebuild(root, &out, today, &state, first);
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     let addr = listener.local_addr().map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     ready(&format!("http://{addr}/"));
     {
         let (root, out, state) = (root.to_path_buf(), out.clone(), state.clone());
-        std::thread::spawn(move || watch(&root, &out, today, &state));
+        std::thread::spawn(move || watch(&root, &out, today, &state, built));
     }
     for stream in listener.incoming().flatten() {
         let (site, state) = (out.join("site"), state.clone());
@@ -122,8 +124,9 @@ fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, inpu
 /// looks grows with what a look costs: at 100,000 decisions one takes
 /// about half a second of both cores, and looking every 400 ms would keep
 /// the machine busy doing nothing else.
-fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
-    let mut last = crate::stamp::inputs(root, today, false);
+/// `last` is the fingerprint of what the first build read, taken before
+/// it read: an edit made while it ran is a change.
+fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, mut last: u64) {
     let mut look = Duration::ZERO;
     loop {
         std::thread::sleep(pause_after(look));
@@ -138,8 +141,8 @@ fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>) {
 }
 
 /// The pause before the next look for changes, given how long the last
-/// one took: at least 400 ms, and never more than a tenth of the time
-/// spent looking.
+/// one took: at least 400 ms, and nine times the look, so that looking
+/// takes at most a tenth of the time.
 fn pause_after(look: Duration) -> Duration {
     (look * 9).max(Duration::from_millis(400))
 }

@@ -105,11 +105,6 @@ pub fn take(root: &Path, today: NaiveDate, pdf: bool) -> Inputs {
     Inputs::new(h.finish(), records)
 }
 
-/// The fingerprint of what a build of `root` reads, taken before it reads.
-pub fn inputs(root: &Path, today: NaiveDate, pdf: bool) -> u64 {
-    take(root, today, pdf).fingerprint()
-}
-
 /// The inputs' fingerprint joined with the output as it stands: a build
 /// whose output was replaced or removed since is not up to date.
 pub fn with_output(inputs: u64, out: &Path) -> u64 {
@@ -217,6 +212,7 @@ mod tests {
         std::fs::create_dir_all(root.join("decisions/2024")).unwrap();
         std::fs::write(root.join("decisions/2024/a.md"), "one").unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let inputs = |root: &Path, day, pdf| take(root, day, pdf).fingerprint();
         let first = inputs(root, day, true);
         assert_eq!(first, inputs(root, day, true), "the same files, the same fingerprint");
         assert_ne!(first, inputs(root, day.succ_opt().unwrap(), true), "another day");
