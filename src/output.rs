@@ -157,10 +157,43 @@ impl Staging {
 /// freed block, 0.5 ms a file here, which made a full build over 100,000
 /// decisions' output take three times a build into an empty folder.
 fn write_over(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
     let mut file = open_over(path)?;
-    file.write_all(bytes)?;
+    let had = file.metadata()?.len();
+    write_whole_blocks(&mut file, bytes, had)?;
     file.set_len(bytes.len() as u64)
+}
+
+/// The file system's block: the unit a write over a file's old blocks
+/// either covers whole or must read first.
+const BLOCK: usize = 4096;
+
+/// Writes `bytes` from the start of a file that held `had` bytes, its last
+/// block filled out with zeros when the old file had that block. A write
+/// that covers only part of a block the page cache does not hold makes
+/// ext4 read that block from the disk first and wait for it: one wait a
+/// file, which left the cores idle for a third of a full build over the
+/// output of a build from an earlier day. The caller cuts the file to
+/// length after.
+fn write_whole_blocks(file: &mut fs::File, bytes: &[u8], had: u64) -> std::io::Result<()> {
+    use std::io::{IoSlice, Write};
+    let tail = bytes.len() % BLOCK;
+    let last_block_was_there = ((bytes.len() - tail) as u64) < had;
+    if tail == 0 || !last_block_was_there {
+        return file.write_all(bytes);
+    }
+    // one write, so that the kernel sees the last block covered whole
+    let zeros = [0u8; BLOCK];
+    let (mut head, mut pad) = (bytes, &zeros[..BLOCK - tail]);
+    while !head.is_empty() || !pad.is_empty() {
+        let n = file.write_vectored(&[IoSlice::new(head), IoSlice::new(pad)])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let from_head = n.min(head.len());
+        head = &head[from_head..];
+        pad = &pad[(n - from_head).min(pad.len())..];
+    }
+    Ok(())
 }
 
 /// Opens the file at `path` for writing without emptying it; one that
@@ -173,9 +206,20 @@ fn open_over(path: &Path) -> std::io::Result<fs::File> {
     })
 }
 
+/// Files copied through memory (and so written as [`write_over`] writes)
+/// up to this size; larger ones are copied by the kernel, where one read
+/// of a last block is little beside the rest.
+const COPY_IN_MEMORY: u64 = 4 << 20;
+
 /// Copies the file at `from` to `to` as [`write_over`] writes.
 fn copy_over(from: &Path, to: &Path) -> Result<(), Error> {
     let mut source = fs::File::open(from).map_err(|e| Error::io(from, &e))?;
+    let size = source.metadata().map_err(|e| Error::io(from, &e))?.len();
+    if size <= COPY_IN_MEMORY {
+        let mut bytes = Vec::with_capacity(size as usize);
+        std::io::Read::read_to_end(&mut source, &mut bytes).map_err(|e| Error::io(from, &e))?;
+        return write_over(to, &bytes).map_err(|e| Error::io(to, &e));
+    }
     let copied = (|| {
         let mut file = open_over(to)?;
         let len = std::io::copy(&mut source, &mut file)?;
@@ -621,6 +665,26 @@ mod tests {
         assert_eq!(fs::read(out.join("elsewhere.csv")).unwrap(), b"second\n");
         assert_eq!(fs::read(&published).unwrap(), b"fourth\n");
         assert_eq!(fs::read(&spare).unwrap(), b"third\n");
+    }
+
+    #[test]
+    fn a_file_written_over_holds_exactly_the_new_bytes_whatever_the_old_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        let bytes = |n: usize, b: u8| vec![b; n];
+        // (old length, new length): last block partial in the old file,
+        // past its end, both block-aligned, and a new file longer
+        let cases = [(10_000, 5_000), (3_000, 5_000), (3 * BLOCK, 2 * BLOCK), (9_000, 8_200), (8_200, 20_000), (0, 7)];
+        for (old, new) in cases {
+            fs::write(&path, bytes(old, b'o')).unwrap();
+            write_over(&path, &bytes(new, b'n')).unwrap();
+            assert_eq!(fs::read(&path).unwrap(), bytes(new, b'n'), "old {old} bytes, new {new}");
+        }
+        let from = dir.path().join("from.pdf");
+        fs::write(&from, bytes(5_000, b'd')).unwrap();
+        fs::write(&path, bytes(6_000, b'o')).unwrap();
+        copy_over(&from, &path).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), bytes(5_000, b'd'));
     }
 
     #[cfg(unix)]
