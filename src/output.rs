@@ -229,8 +229,8 @@ fn copy_over(from: &Path, to: &Path) -> Result<(), Error> {
 }
 
 /// New versions of a few files of published folders (`site`, `reports`),
-/// put in place one by one when all are written: how an edit is
-/// republished without rebuilding the whole site. Until [`Overlay::commit`]
+/// put in place one by one when all are written (and a few files taken
+/// out): how an edit is republished without rebuilding the whole site. Until [`Overlay::commit`]
 /// the published folders are untouched; a journal, written whole before
 /// the first file is moved, lets the next build finish moving them if
 /// this one is killed in between.
@@ -238,12 +238,41 @@ pub struct Overlay {
     /// The output folder (holding `site` and `reports`).
     out: PathBuf,
     dir: PathBuf,
-    /// What it replaces: (folder, file, whether the replaced version is
-    /// kept as a spare). Several threads may write.
-    files: Mutex<Vec<(String, String, bool)>>,
+    /// What it replaces or removes: (folder, file, how). Several threads
+    /// may write.
+    files: Mutex<Vec<(String, String, Put)>>,
     /// Of those, the files the folders did not have: their markers list
     /// them too.
     added: Mutex<Vec<(String, String)>>,
+}
+
+/// How a file of an overlay is put in place, as its journal line ends.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Put {
+    /// The new version replaces the old, which is freed.
+    Replace,
+    /// The new version replaces the old, which is kept as a spare.
+    KeepSpare,
+    /// The published file is taken out; there is no new version.
+    Remove,
+}
+
+impl Put {
+    fn tag(self) -> &'static str {
+        match self {
+            Put::Replace => "",
+            Put::KeepSpare => "\tkeep",
+            Put::Remove => "\tremove",
+        }
+    }
+
+    fn from_tag(tag: Option<&str>) -> Put {
+        match tag {
+            Some("keep") => Put::KeepSpare,
+            Some("remove") => Put::Remove,
+            _ => Put::Replace,
+        }
+    }
 }
 
 /// Where an overlay is written and its journal kept, under the output.
@@ -291,13 +320,19 @@ impl Overlay {
     }
 
     fn put(&self, folder: &str, rel: &str, bytes: &[u8], replaces: bool) -> Result<(), Error> {
-        let path = self.claim(folder, rel, replaces, false)?;
+        let path = self.claim(folder, rel, replaces, Put::Replace)?;
         fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))
+    }
+
+    /// Takes `folder/rel`, a file the folder has, out of it (and out of
+    /// its marker) when the overlay is put in place.
+    pub fn remove(&self, folder: &str, rel: &str) -> Result<(), Error> {
+        self.claim(folder, rel, true, Put::Remove).map(drop)
     }
 
     /// Checks that `folder/rel` may be written (replaced, or added), and
     /// records it; where its new version goes in the overlay.
-    fn claim(&self, folder: &str, rel: &str, replaces: bool, keep: bool) -> Result<PathBuf, Error> {
+    fn claim(&self, folder: &str, rel: &str, replaces: bool, put: Put) -> Result<PathBuf, Error> {
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
         if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
@@ -309,10 +344,10 @@ impl Overlay {
             return Err(Error { path: target, what: what.into() });
         }
         let path = self.dir.join(folder).join(rel);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent().filter(|_| put != Put::Remove) {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string(), keep));
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string(), put));
         Ok(path)
     }
 
@@ -329,7 +364,7 @@ impl Overlay {
         rel: &str,
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let path = self.claim(folder, rel, true, true)?;
+        let path = self.claim(folder, rel, true, Put::KeepSpare)?;
         self.write_over_spare(&path, folder, rel, fill)
     }
 
@@ -366,30 +401,42 @@ impl Overlay {
     }
 
     /// Puts every file in place (with the markers of folders given new
-    /// files).
+    /// files or losing some).
     pub fn commit(self) -> Result<(), Error> {
+        self.write_journal()?;
+        finish_overlay(&self.out)
+    }
+
+    /// Writes the markers' new versions and then the journal, whole: from
+    /// here on the overlay is put in place, by this build or the next.
+    fn write_journal(&self) -> Result<(), Error> {
         let journal = self.out.join(JOURNAL);
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
-        let folders: BTreeSet<&str> = added.iter().map(|(f, _)| f.as_str()).collect();
-        for folder in folders {
+        let removed: Vec<(String, String)> =
+            files.iter().filter(|(_, _, put)| *put == Put::Remove).map(|(f, r, _)| (f.clone(), r.clone())).collect();
+        let in_folder = |list: &'_ [(String, String)], folder: &str| -> BTreeSet<String> {
+            list.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.clone()).collect()
+        };
+        let folders: BTreeSet<String> = added.iter().chain(&removed).map(|(f, _)| f.clone()).collect();
+        for folder in &folders {
             let marker = self.out.join(folder).join(MARKER);
             let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, &e))?;
-            let names: BTreeSet<&str> = added.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.as_str()).collect();
+            let (names, gone) = (in_folder(&added, folder), in_folder(&removed, folder));
+            let names: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+            let gone: BTreeSet<&str> = gone.iter().map(String::as_str).collect();
             // the marker lists every file of the site (178,000 at 100,000
             // decisions): written over its spare, as the open data is
             let path = self.dir.join(folder).join(MARKER);
             self.write_over_spare(&path, folder, MARKER, |f| {
-                std::io::Write::write_all(f, marker_with(&text, &names).as_bytes())
+                std::io::Write::write_all(f, marker_with(&text, &names, &gone).as_bytes())
             })?;
-            files.push((folder.to_string(), MARKER.to_string(), true));
+            files.push((folder.to_string(), MARKER.to_string(), Put::KeepSpare));
         }
-        let text: String =
-            files.iter().map(|(f, r, keep)| format!("{f}\t{r}{}\n", if *keep { "\tkeep" } else { "" })).collect();
+        let text: String = files.iter().map(|(f, r, put)| format!("{f}\t{r}{}\n", put.tag())).collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
-        fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))?;
-        finish_overlay(&self.out)
+        fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))
     }
 
     /// Abandons the overlay: nothing published changes.
@@ -407,15 +454,18 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
     for line in text.lines() {
         let mut fields = line.split('\t');
         let (Some(folder), Some(rel)) = (fields.next(), fields.next()) else { continue };
-        let keep = fields.next() == Some("keep");
-        let from = dir.join(folder).join(rel);
+        let put = Put::from_tag(fields.next());
+        let (from, to) = (dir.join(folder).join(rel), out.join(folder).join(rel));
+        if put == Put::Remove {
+            remove_published(&out.join(folder), &to)?;
+            continue;
+        }
         // moved already, before the kill
         if from.exists() {
-            let to = out.join(folder).join(rel);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
             }
-            if keep {
+            if put == Put::KeepSpare {
                 keep_as_spare(out, folder, rel, &to);
             }
             fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
@@ -426,13 +476,36 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Removes `file`, a published file of `folder`, and the folders it
+/// leaves empty, as a full build would leave none; one removed already
+/// (before a kill) is no error.
+fn remove_published(folder: &Path, file: &Path) -> Result<(), Error> {
+    match fs::remove_file(file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(file, &e)),
+        _ => {}
+    }
+    let mut parent = file.parent();
+    // fails, as it should, at the first folder that still holds files
+    while let Some(p) = parent.filter(|p| *p != folder && p.starts_with(folder)) {
+        if fs::remove_dir(p).is_err() {
+            break;
+        }
+        parent = p.parent();
+    }
+    Ok(())
+}
+
 /// A marker's text with `names` added where they sort (a build lists its
-/// files in order, after the `#` lines), without taking the rest apart.
-fn marker_with(text: &str, names: &BTreeSet<&str>) -> String {
+/// files in order, after the `#` lines) and `gone` taken out, without
+/// taking the rest apart.
+fn marker_with(text: &str, names: &BTreeSet<&str>, gone: &BTreeSet<&str>) -> String {
     let mut out = String::with_capacity(text.len() + names.iter().map(|n| n.len() + 1).sum::<usize>());
     let mut names = names.iter().peekable();
     for line in text.lines() {
         if !line.starts_with('#') {
+            if gone.contains(line) {
+                continue;
+            }
             while let Some(name) = names.next_if(|n| **n <= line) {
                 if *name != line {
                     out.push_str(name);
@@ -715,10 +788,55 @@ mod tests {
     fn new_files_join_the_marker_where_a_full_build_would_list_them() {
         let text = "# written by decreg\na.html\nsearch-index/t/ed.bin\nsearch-index/t/eg.bin\n";
         let names: BTreeSet<&str> = ["search-index/t/edi.bin", "z.html", "a.html", "0.html"].into_iter().collect();
+        let none = BTreeSet::new();
         let listed: BTreeSet<String> = text.lines().skip(1).chain(names.iter().copied()).map(String::from).collect();
         let full: String = listed.iter().map(|l| format!("{l}\n")).collect();
-        assert_eq!(marker_with(text, &names), format!("# written by decreg\n{full}"));
-        assert_eq!(marker_with(text, &BTreeSet::new()), text);
+        assert_eq!(marker_with(text, &names, &none), format!("# written by decreg\n{full}"));
+        assert_eq!(marker_with(text, &none, &none), text);
+        let gone: BTreeSet<&str> = ["search-index/t/ed.bin", "not-listed.html"].into_iter().collect();
+        assert_eq!(
+            marker_with(text, &none, &gone),
+            "# written by decreg\na.html\nsearch-index/t/eg.bin\n",
+            "a file taken out leaves the list; one it never held changes nothing"
+        );
+    }
+
+    #[test]
+    fn an_overlay_takes_a_file_out_of_the_site_and_its_marker_even_after_a_kill() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let s = Staging::new(&out.join("site")).unwrap();
+        for name in ["index.html", "search-index/t/x.bin", "search-index/t/y.bin", "search-index/only/z.bin"] {
+            s.write(name, name.as_bytes()).unwrap();
+        }
+        s.publish().unwrap();
+        let listed = || fs::read_to_string(out.join("site").join(MARKER)).unwrap();
+        let o = Overlay::new(out).unwrap();
+        assert!(o.remove("site", "search-index/t/absent.bin").is_err(), "only a file the site has");
+        o.remove("site", "search-index/t/x.bin").unwrap();
+        o.remove("site", "search-index/only/z.bin").unwrap();
+        o.write("site", "index.html", b"new").unwrap();
+        assert!(out.join("site/search-index/t/x.bin").is_file(), "nothing changes before the commit");
+        o.commit().unwrap();
+        assert!(!out.join("site/search-index/t/x.bin").exists());
+        assert!(!out.join("site/search-index/only").exists(), "a folder left empty goes too");
+        assert_eq!(fs::read(out.join("site/search-index/t/y.bin")).unwrap(), b"search-index/t/y.bin");
+        assert_eq!(fs::read(out.join("site/index.html")).unwrap(), b"new");
+        assert!(!listed().contains("x.bin") && !listed().contains("z.bin") && listed().contains("t/y.bin"));
+        assert!(ensure_ours(&out.join("site")).is_ok(), "the folder is still decreg's own");
+
+        // a build killed after the journal was written, before the removal
+        let o = Overlay::new(out).unwrap();
+        o.remove("site", "search-index/t/y.bin").unwrap();
+        o.write("site", "index.html", b"newer").unwrap();
+        o.write_journal().unwrap();
+        drop(o);
+        assert!(out.join("site/search-index/t/y.bin").is_file());
+        Overlay::new(out).unwrap().discard();
+        assert!(!out.join("site/search-index/t/y.bin").exists(), "the next build finishes the removal");
+        assert_eq!(fs::read(out.join("site/index.html")).unwrap(), b"newer");
+        assert!(!listed().contains("y.bin"), "and its marker's");
+        assert!(ensure_ours(&out.join("site")).is_ok());
     }
 
     #[test]

@@ -707,7 +707,7 @@ impl Work {
         }
         laps.lap("listings and feeds");
         let Some(mended) = search::mend(&plan.out.join("site"), &search_edits, &|n| summaries.get(&n))? else {
-            return Ok(Err("the search index cannot be mended to match a full build (a shard would be emptied, or a common word's bitmap undone)"));
+            return Ok(Err("the search index cannot be mended to match a full build (a shard would be emptied that is not the last, or a common word's bitmap undone)"));
         };
         for (path, bytes) in &mended.files {
             if mended.new_files.contains(path) {
@@ -715,6 +715,9 @@ impl Work {
             } else {
                 overlay.write("site", path, bytes)?;
             }
+        }
+        for path in &mended.removed_files {
+            overlay.remove("site", path)?;
         }
         laps.lap("search index");
         if !report_jobs.is_empty() {

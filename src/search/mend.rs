@@ -31,14 +31,19 @@ pub struct Mended {
     pub shards: Vec<Vec<u32>>,
     /// Of `files`, those the index did not have (new shards).
     pub new_files: Vec<String>,
+    /// Shards the edits emptied, to be taken out of the site.
+    pub removed_files: Vec<String>,
 }
 
 /// Mends the index in `site` for `edits`; `summary` gives any decision's
 /// summary by number (for the summary files). `None` when the index cannot
-/// be mended to match a full build: a shard left empty, or a common word
-/// whose bitmap would have to give way to a gap list whose weights the
-/// index no longer holds. The build then starts afresh. A new word no
-/// shard has a prefix of gets a new shard, where a full build would put it.
+/// be mended to match a full build: a shard left empty that is not at the
+/// end of the list, or a common word whose bitmap would have to give way
+/// to a gap list whose weights the index no longer holds. The build then
+/// starts afresh. A new word no shard has a prefix of gets a new shard,
+/// where a full build would put it, at the end of the list; so an edit
+/// that takes such a word out again (an edit undone) empties the last
+/// shard, which is taken out, as a full build would have none.
 pub fn mend<'s>(
     site: &Path,
     edits: &[Edit],
@@ -82,8 +87,8 @@ pub fn mend<'s>(
         shards_now.push(mine.into_iter().collect());
     }
     let docs = manifest.docs;
-    // per shard: `None`, it cannot be mended; `Some(None)`, it is unchanged
-    let shard_files: Vec<Option<Option<File>>> = new_terms
+    // per shard: `None`, it cannot be mended
+    let shard_files: Vec<Option<(u32, String, ShardAfter)>> = new_terms
         .par_iter()
         .map(|(&shard, by_doc)| {
             let prefix = manifest.shards.get(shard as usize).ok_or_else(|| Error {
@@ -93,11 +98,28 @@ pub fn mend<'s>(
             let rel = format!("{INDEX_DIR}/t/{prefix}.bin");
             // a new shard starts with no terms
             let bytes = if (shard as usize) < old_shards { read(&site.join(&rel))? } else { vec![0] };
-            Ok(mend_shard_if_changed(&bytes, by_doc, docs).map(|b| b.map(|b| (rel, gzip(&b)))))
+            Ok(mend_shard_if_changed(&bytes, by_doc, docs).map(|after| (shard, rel, after)))
         })
         .collect::<Result<_, Error>>()?;
-    let Some(files) = shard_files.into_iter().collect::<Option<Vec<_>>>() else { return Ok(None) };
-    let mut files: Vec<(String, Vec<u8>)> = files.into_iter().flatten().collect();
+    let Some(shard_files) = shard_files.into_iter().collect::<Option<Vec<_>>>() else { return Ok(None) };
+    let mut files = Vec::new();
+    let mut emptied = Vec::new();
+    for (shard, rel, after) in shard_files {
+        match after {
+            ShardAfter::Unchanged => {}
+            ShardAfter::Changed(bytes) => files.push((rel, gzip(&bytes))),
+            ShardAfter::Emptied => emptied.push((shard, rel)),
+        }
+    }
+    // Only the last shards can go: every other keeps its number, which
+    // the build cache holds for the decisions with terms in it.
+    emptied.sort();
+    let first_gone = manifest.shards.len() - emptied.len();
+    if emptied.iter().enumerate().any(|(i, (shard, _))| *shard as usize != first_gone + i) {
+        return Ok(None);
+    }
+    manifest.shards.truncate(first_gone);
+    let removed_files: Vec<String> = emptied.into_iter().map(|(_, rel)| rel).collect();
     let chunks: BTreeSet<u32> = edits.iter().map(|e| e.doc / CHUNK as u32).collect();
     for n in chunks {
         let rows: Vec<Summary> =
@@ -110,17 +132,29 @@ pub fn mend<'s>(
         name.hash(&mut stamp);
         bytes.hash(&mut stamp);
     }
-    let new_files: Vec<String> =
-        manifest.shards[old_shards..].iter().map(|p| format!("{INDEX_DIR}/t/{p}.bin")).collect();
+    let new_files: Vec<String> = manifest
+        .shards
+        .get(old_shards..)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| format!("{INDEX_DIR}/t/{p}.bin"))
+        .collect();
     let manifest = Manifest { stamp: format!("{:016x}", stamp.finish()), ..manifest };
     let manifest =
         serde_json::to_vec(&manifest).map_err(|e| Error { path: manifest_path.clone(), what: e.to_string() })?;
     files.push((format!("{INDEX_DIR}/manifest.bin"), gzip(&manifest)));
-    Ok(Some(Mended { files, shards: shards_now, new_files }))
+    Ok(Some(Mended { files, shards: shards_now, new_files, removed_files }))
 }
 
-/// A file of the index: its path in the site and its bytes.
-type File = (String, Vec<u8>);
+/// What an edit leaves of one shard (its bytes before gzip).
+#[derive(Debug, PartialEq)]
+enum ShardAfter {
+    /// The edited decisions have the same postings in it as before.
+    Unchanged,
+    Changed(Vec<u8>),
+    /// No term is left in it.
+    Emptied,
+}
 
 /// The new terms (and weights) of each edited decision within one shard.
 type ByDoc<'t> = BTreeMap<u32, Vec<(&'t str, u8)>>;
@@ -150,17 +184,22 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
 /// terms; the shard's bytes before gzip, or `None` (see [`mend`]).
 #[cfg(test)]
 fn mend_shard(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Vec<u8>> {
-    mend_shard_if_changed(bytes, by_doc, docs)?.or_else(|| Some(bytes.to_vec()))
+    match mend_shard_if_changed(bytes, by_doc, docs)? {
+        ShardAfter::Unchanged => Some(bytes.to_vec()),
+        ShardAfter::Changed(bytes) => Some(bytes),
+        ShardAfter::Emptied => Some(vec![0]),
+    }
 }
 
-/// As [`mend_shard`], but `Some(None)` when the edited decisions have the
-/// same postings in the shard as before: most of an edit's shards (it
-/// keeps most of its words), which then need not be written again.
+/// As [`mend_shard`], but telling apart a shard whose edited decisions
+/// have the same postings as before (most of an edit's shards: it keeps
+/// most of its words), which then need not be written again, and one left
+/// with no terms. `None` when it cannot be mended (see [`mend`]).
 ///
 /// Works term by term on the stored bytes: a term no edited decision was
 /// or is in is copied as it stands, so a shard of common words (a bitmap
 /// of every decision each) costs a few bit tests, not decoding them all.
-fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<Option<Vec<u8>>> {
+fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<ShardAfter> {
     let edited: Vec<u32> = by_doc.keys().copied().collect();
     // term -> the edited decisions' new weights in it, by decision
     let mut incoming: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
@@ -208,18 +247,18 @@ fn mend_shard_if_changed(bytes: &[u8], by_doc: &ByDoc<'_>, docs: u32) -> Option<
         out.push(Cow::Owned(encode_postings(t, new.clone(), docs, false)?));
     }
     if !changed {
-        return Some(None);
+        return Some(ShardAfter::Unchanged);
     }
     // a full build would have no such shard
     if out.is_empty() {
-        return None;
+        return Some(ShardAfter::Emptied);
     }
     let mut shard = Vec::with_capacity(bytes.len() + 64);
     super::files::push_varint(&mut shard, out.len() as u64);
     for b in &out {
         shard.extend_from_slice(b);
     }
-    Some(Some(shard))
+    Some(ShardAfter::Changed(shard))
 }
 
 /// A term's encoded bytes from its postings; `None` when it was a bitmap
@@ -477,12 +516,19 @@ mod tests {
         let before = shard(&[("depot", &[(3, 3)]), ("plan", &common)], 64);
         // decision 3 keeps its words; the bitmap never held its weight 2
         let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 3)])].into_iter().collect();
-        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(None));
+        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(ShardAfter::Unchanged));
         // nor does a decision the shard never held and does not now
         let by_doc: ByDoc<'_> = [(60, vec![])].into_iter().collect();
-        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(None));
+        assert_eq!(mend_shard_if_changed(&before, &by_doc, 64), Some(ShardAfter::Unchanged));
         let by_doc: ByDoc<'_> = [(3, vec![("plan", 2u8), ("depot", 2)])].into_iter().collect();
-        assert!(mend_shard_if_changed(&before, &by_doc, 64).unwrap().is_some(), "a weight changed");
+        assert!(
+            matches!(mend_shard_if_changed(&before, &by_doc, 64), Some(ShardAfter::Changed(_))),
+            "a weight changed"
+        );
+        // and one whose only decision takes its only word out is emptied
+        let lone = shard(&[("xylophone", &[(3, 9)])], 64);
+        let by_doc: ByDoc<'_> = [(3, vec![])].into_iter().collect();
+        assert_eq!(mend_shard_if_changed(&lone, &by_doc, 64), Some(ShardAfter::Emptied));
     }
 
     #[test]

@@ -189,6 +189,18 @@ fn a_word_that_needs_a_shard_of_its_own_gets_one() {
     let marker = std::fs::read_to_string(root.join("output/site/.decreg-output")).unwrap();
     assert!(marker.lines().any(|l| l == "search-index/t/x.bin"), "the site's marker lists the new shard");
     same_as_a_full_build(root, &["--no-pdf"]);
+
+    // the edit undone: the shard it needed is emptied, and goes
+    edit(root, EDUCATION, "title: Xylophone Joint Work", "title: Joint Work");
+    let said = build(root, &["--no-pdf"]);
+    assert!(said.contains("republished"), "{said}");
+    assert!(!root.join("output/site/search-index/t/x.bin").exists(), "the emptied shard is taken out");
+    let marker = std::fs::read_to_string(root.join("output/site/.decreg-output")).unwrap();
+    assert!(!marker.lines().any(|l| l == "search-index/t/x.bin"), "and the marker no longer lists it");
+    same_as_a_full_build(root, &["--no-pdf"]);
+    // and the word once more, so that the full build below meets the added shard
+    edit(root, EDUCATION, "title: Joint Work", "title: Xylophone Joint Work");
+    assert!(build(root, &["--no-pdf"]).contains("republished"));
     // and a full build over it accepts the folder as decreg's own
     assert!(build(root, &["--no-pdf", "--force"]).contains("published 11 decisions"));
 }
