@@ -269,11 +269,13 @@ fn write_reports(
 fn copy_documents(root: &Path, records: &[&Record], out: &Staging) -> Result<(), Error> {
     use rayon::prelude::*;
     let paths: BTreeSet<&str> = records.iter().flat_map(|r| public::copied_documents(r)).collect();
-    paths.into_par_iter().try_for_each(|path| {
-        let from = root.join("documents").join(path);
-        if from.is_file() {
-            out.copy(&format!("documents/{path}"), &from)?;
-        }
-        Ok(())
+    crate::disk::install(|| {
+        paths.into_par_iter().try_for_each(|path| {
+            let from = root.join("documents").join(path);
+            if from.is_file() {
+                out.copy(&format!("documents/{path}"), &from)?;
+            }
+            Ok(())
+        })
     })
 }

@@ -28,6 +28,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod disk;
 pub mod listing;
 pub mod load;
 pub mod markdown;
@@ -104,11 +105,13 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
     let documents = load::Documents::scan(root);
     let calendar = Calendar::new(config.bank_holidays, &config.closures);
     let ctx = Context { config: &config, calendar: &calendar, today, documents: &documents };
-    let loaded: Vec<(Loaded, Option<(usize, u64)>)> = found
-        .files
-        .par_iter()
-        .map(|rel| if keep_text { (load_one(root, rel, &ctx), None) } else { load_light(root, rel, &ctx) })
-        .collect();
+    let loaded: Vec<(Loaded, Option<(usize, u64)>)> = disk::install(|| {
+        found
+            .files
+            .par_iter()
+            .map(|rel| if keep_text { (load_one(root, rel, &ctx), None) } else { load_light(root, rel, &ctx) })
+            .collect()
+    });
     let mut records = Vec::with_capacity(loaded.len());
     let mut checked_files = FxHashMap::default();
     for ((record, d), file) in loaded {
