@@ -145,8 +145,12 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
                 [one] => format!("the edit to {one}"),
                 many => format!("the edits to {} records ({})", many.len(), many.join(", ")),
             };
+            let removed = match done.removed {
+                0 => String::new(),
+                n => format!(", {n} taken out"),
+            };
             eprintln!(
-                "republished {what}: {} files of the site replaced; {} decisions in {}{warnings}",
+                "republished {what}: {} files of the site replaced{removed}; {} decisions in {}{warnings}",
                 done.files,
                 done.stamp.decisions,
                 plan.out.join("site").display(),

@@ -392,8 +392,14 @@ impl Overlay {
         written.map_err(|e| Error::io(path, &e))
     }
 
+    /// Files it replaces, adds or removes.
     pub fn len(&self) -> usize {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Of those, the files it removes.
+    pub fn removed(&self) -> usize {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(_, _, put)| *put == Put::Remove).count()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -370,8 +370,10 @@ impl Store {
 pub struct Republished {
     /// The record files republished.
     pub changed: Vec<PathBuf>,
-    /// Files of the site (and reports) replaced.
+    /// Files of the site (and reports) replaced or added.
     pub files: usize,
+    /// Files of the site taken out (search shards an edit emptied).
+    pub removed: usize,
     /// Problems found in the changed files (warnings only: a file with an
     /// error is left to a full build, which reports it).
     pub diags: Vec<Diagnostic>,
@@ -463,6 +465,7 @@ pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Resu
     Ok(Ok(Republished {
         changed: sources,
         files: done.files,
+        removed: done.removed,
         diags: work_diags(done.diags),
         stamp,
         reports: done.fresh_reports,
@@ -587,7 +590,8 @@ impl Work {
         let overlay = Overlay::new(&plan.out)?;
         match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &overlay, laps) {
             Ok(Ok(mut done)) => {
-                done.files = overlay.len();
+                done.removed = overlay.removed();
+                done.files = overlay.len() - done.removed;
                 Ok(Ok((done, overlay)))
             }
             // nothing of it was published
@@ -738,7 +742,15 @@ impl Work {
             diags.extend(e.diags.iter().cloned());
             entries.push((e.number, Entry { summary: e.summary.clone(), shards, warnings: own, ..e.old.clone() }));
         }
-        Ok(Ok(Done { shifts: Vec::new(), entries, diags, warnings: (before, after), files: 0, fresh_reports }))
+        Ok(Ok(Done {
+            shifts: Vec::new(),
+            entries,
+            diags,
+            warnings: (before, after),
+            files: 0,
+            removed: 0,
+            fresh_reports,
+        }))
     }
 
     /// Replaces the edited records' rows of decisions.json and
@@ -908,6 +920,7 @@ struct Done {
     /// Warnings of the edited files before and after.
     warnings: (usize, usize),
     files: usize,
+    removed: usize,
     fresh_reports: usize,
 }
 
