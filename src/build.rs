@@ -108,6 +108,10 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
         }
         timings.push(("looked for an edit to republish", started.elapsed()));
     }
+    // A republish that failed as it put files in place leaves its journal:
+    // finished now, or this build stops, so that it is never replayed
+    // over what this build publishes.
+    crate::output::finish_overlay(&plan.out)?;
     let started = Instant::now();
     plan.progress.stage("checking the register");
     let checked = crate::check_light(&plan.root, plan.today)?;

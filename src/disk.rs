@@ -10,12 +10,20 @@
 /// memory their allocator heaps keep (about 4 MB a thread in `check`).
 const THREADS: usize = 8;
 
+/// [`THREADS`], or fewer when `RAYON_NUM_THREADS` asks for fewer (as on
+/// a server shared with other work, where it caps the cores' pool too).
+fn threads() -> usize {
+    let asked = std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
+    asked.filter(|&n| n > 0).map_or(THREADS, |n| n.min(THREADS))
+}
+
 /// Runs `work` on a pool of its own: rayon's parallel iterators inside it
 /// use that pool's threads, which end with it, so that what their heaps
 /// keep is not held through the rest of a build. Without one (threads
 /// cannot be started), `work` runs where it is.
 pub fn install<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).thread_name(|i| format!("decreg-disk-{i}")).build();
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads()).thread_name(|i| format!("decreg-disk-{i}")).build();
     match pool {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
@@ -26,7 +34,7 @@ pub fn install<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 mod tests {
     #[test]
     fn work_given_to_the_disk_runs_on_its_own_wider_pool() {
-        assert_eq!(super::install(rayon::current_num_threads), super::THREADS);
+        assert_eq!(super::install(rayon::current_num_threads), super::threads());
         let names: Vec<String> = super::install(|| {
             use rayon::prelude::*;
             (0..4).into_par_iter().map(|_| std::thread::current().name().unwrap_or("").to_string()).collect()

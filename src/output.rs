@@ -185,7 +185,10 @@ fn write_whole_blocks(file: &mut fs::File, bytes: &[u8], had: u64) -> std::io::R
     let zeros = [0u8; BLOCK];
     let (mut head, mut pad) = (bytes, &zeros[..BLOCK - tail]);
     while !head.is_empty() || !pad.is_empty() {
-        let n = file.write_vectored(&[IoSlice::new(head), IoSlice::new(pad)])?;
+        let n = match file.write_vectored(&[IoSlice::new(head), IoSlice::new(pad)]) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            written => written?,
+        };
         if n == 0 {
             return Err(std::io::ErrorKind::WriteZero.into());
         }
@@ -752,8 +755,16 @@ mod tests {
         let path = dir.path().join("page.html");
         let bytes = |n: usize, b: u8| vec![b; n];
         // (old length, new length): last block partial in the old file,
-        // past its end, both block-aligned, and a new file longer
-        let cases = [(10_000, 5_000), (3_000, 5_000), (3 * BLOCK, 2 * BLOCK), (9_000, 8_200), (8_200, 20_000), (0, 7)];
+        // past its end, the same, both block-aligned, and a new file longer
+        let cases = [
+            (10_000, 5_000),
+            (3_000, 5_000),
+            (5_000, 5_000),
+            (3 * BLOCK, 2 * BLOCK),
+            (9_000, 8_200),
+            (8_200, 20_000),
+            (0, 7),
+        ];
         for (old, new) in cases {
             fs::write(&path, bytes(old, b'o')).unwrap();
             write_over(&path, &bytes(new, b'n')).unwrap();
