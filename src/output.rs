@@ -574,23 +574,20 @@ fn spare_of(target: &Path) -> PathBuf {
 /// earlier build wrote there and this one did not), and folders left empty.
 fn remove_unwritten(dir: &Path, written: &BTreeSet<String>) -> Result<(), Error> {
     // folders that lost a file, deepest first: only those can be left empty
-    let mut emptied: BTreeSet<std::cmp::Reverse<PathBuf>> = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = crate::load::relative(dir, entry.path());
-        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if !written.contains(&key) {
-            fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), &e))?;
-            let mut parent = entry.path().parent();
+    let emptied: Mutex<BTreeSet<std::cmp::Reverse<PathBuf>>> = Mutex::new(BTreeSet::new());
+    each_file(dir, &|key, path| {
+        if !written.contains(key) {
+            fs::remove_file(path).map_err(|e| Error::io(path, &e))?;
+            let mut emptied = emptied.lock().unwrap_or_else(|e| e.into_inner());
+            let mut parent = path.parent();
             while let Some(p) = parent.filter(|p| *p != dir) {
                 emptied.insert(std::cmp::Reverse(p.to_path_buf()));
                 parent = p.parent();
             }
         }
-    }
-    for std::cmp::Reverse(folder) in emptied {
+        Ok(())
+    })?;
+    for std::cmp::Reverse(folder) in emptied.into_inner().unwrap_or_else(|e| e.into_inner()) {
         // fails, as it should, for a folder that still holds files
         let _ = fs::remove_dir(folder);
     }
@@ -614,20 +611,42 @@ pub fn ensure_ours(target: &Path) -> Result<(), Error> {
             });
         }
     };
-    for entry in walkdir::WalkDir::new(target).min_depth(1).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = crate::load::relative(target, entry.path());
-        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        if key != MARKER && !listed.contains(&key) {
+    each_file(target, &|key, path| {
+        if key != MARKER && !listed.contains(key) {
             return Err(Error {
-                path: entry.path().to_path_buf(),
+                path: path.to_path_buf(),
                 what: "this file was not written by decreg; the build would replace its folder, so it stopped. Move the file elsewhere and build again".into(),
             });
         }
+        Ok(())
+    })
+}
+
+/// Calls `f` with every file under `dir` (anything not a folder; links
+/// are not followed), as its `/`-separated path from `dir` and its path,
+/// stopping at the first error. Folders are read in parallel on the
+/// disk's threads: a site of 100,000 decisions has a folder each, and
+/// read one after another, cold, they took 10 s of a full build. Folders
+/// that cannot be read are passed over.
+fn each_file(dir: &Path, f: &(dyn Fn(&str, &Path) -> Result<(), Error> + Sync)) -> Result<(), Error> {
+    crate::disk::install(|| each_file_in(dir, "", f))
+}
+
+fn each_file_in(dir: &Path, prefix: &str, f: &(dyn Fn(&str, &Path) -> Result<(), Error> + Sync)) -> Result<(), Error> {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    let mut folders = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let key = if prefix.is_empty() { name.into_owned() } else { format!("{prefix}/{name}") };
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => folders.push((entry.path(), key)),
+            Ok(_) => f(&key, &entry.path())?,
+            Err(_) => {}
+        }
     }
-    Ok(())
+    folders.into_par_iter().try_for_each(|(path, key)| each_file_in(&path, &key, f))
 }
 
 /// Removes staging and old folders left by builds that were killed.
