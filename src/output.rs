@@ -730,6 +730,32 @@ mod tests {
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"x");
     }
 
+    #[test]
+    fn a_file_of_someone_else_deep_in_the_site_is_found_and_a_file_not_written_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::new(&target).unwrap();
+        for n in 0..40 {
+            s.write(&format!("decisions/d{n}/index.html"), b"page").unwrap();
+        }
+        s.publish().unwrap();
+        let theirs = target.join("decisions/d17/notes.txt");
+        fs::write(&theirs, b"added by hand").unwrap();
+        let e = ensure_ours(&target).unwrap_err();
+        assert_eq!(e.path, theirs, "{}", e.what);
+        fs::remove_file(&theirs).unwrap();
+
+        // the next build but one starts from this output and writes fewer pages
+        let s = Staging::new(&target).unwrap();
+        s.write("decisions/d3/index.html", b"page").unwrap();
+        s.publish().unwrap();
+        let s = Staging::new(&target).unwrap();
+        s.write("decisions/d3/index.html", b"page").unwrap();
+        s.publish().unwrap();
+        let left: Vec<_> = fs::read_dir(target.join("decisions")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["d3"], "the pages not written, and their folders, are gone");
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_file_rewritten_whole_is_written_over_the_version_before_last() {
