@@ -233,20 +233,17 @@ fn copy_over(from: &Path, to: &Path) -> Result<(), Error> {
 
 /// New versions of a few files of published folders (`site`, `reports`),
 /// put in place one by one when all are written (and a few files taken
-/// out): how an edit is republished without rebuilding the whole site. Until [`Overlay::commit`]
-/// the published folders are untouched; a journal, written whole before
-/// the first file is moved, lets the next build finish moving them if
-/// this one is killed in between.
+/// out): how an edit is republished without rebuilding the whole site.
+/// Until [`Overlay::commit`] the published folders are untouched; a
+/// journal, written whole before the first file is moved, lets the next
+/// build finish moving them if this one is killed in between.
 pub struct Overlay {
     /// The output folder (holding `site` and `reports`).
     out: PathBuf,
     dir: PathBuf,
-    /// What it replaces or removes: (folder, file, how). Several threads
-    /// may write.
+    /// What it replaces, adds or removes: (folder, file, how). Several
+    /// threads may write.
     files: Mutex<Vec<(String, String, Put)>>,
-    /// Of those, the files the folders did not have: their markers list
-    /// them too.
-    added: Mutex<Vec<(String, String)>>,
 }
 
 /// How a file of an overlay is put in place, as its journal line ends.
@@ -254,6 +251,8 @@ pub struct Overlay {
 enum Put {
     /// The new version replaces the old, which is freed.
     Replace,
+    /// A file the folder did not have: its marker lists it too.
+    Create,
     /// The new version replaces the old, which is kept as a spare.
     KeepSpare,
     /// The published file is taken out; there is no new version.
@@ -264,6 +263,7 @@ impl Put {
     fn tag(self) -> &'static str {
         match self {
             Put::Replace => "",
+            Put::Create => "\tnew",
             Put::KeepSpare => "\tkeep",
             Put::Remove => "\tremove",
         }
@@ -272,6 +272,7 @@ impl Put {
     fn from_tag(tag: Option<&str>) -> Put {
         match tag {
             Some("keep") => Put::KeepSpare,
+            Some("new") => Put::Create,
             Some("remove") => Put::Remove,
             _ => Put::Replace,
         }
@@ -307,35 +308,34 @@ impl Overlay {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
-        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()), added: Mutex::new(Vec::new()) })
+        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()) })
     }
 
     /// Writes the new version of `folder/rel`, a file the folder has.
     pub fn write(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.put(folder, rel, bytes, true)
+        self.put(folder, rel, bytes, Put::Replace)
     }
 
     /// Writes `folder/rel`, a file the folder does not have yet.
     pub fn create(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.put(folder, rel, bytes, false)?;
-        self.added.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string()));
-        Ok(())
+        self.put(folder, rel, bytes, Put::Create)
     }
 
-    fn put(&self, folder: &str, rel: &str, bytes: &[u8], replaces: bool) -> Result<(), Error> {
-        let path = self.claim(folder, rel, replaces, Put::Replace)?;
+    fn put(&self, folder: &str, rel: &str, bytes: &[u8], put: Put) -> Result<(), Error> {
+        let path = self.claim(folder, rel, put)?;
         fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))
     }
 
     /// Takes `folder/rel`, a file the folder has, out of it (and out of
     /// its marker) when the overlay is put in place.
     pub fn remove(&self, folder: &str, rel: &str) -> Result<(), Error> {
-        self.claim(folder, rel, true, Put::Remove).map(drop)
+        self.claim(folder, rel, Put::Remove).map(drop)
     }
 
-    /// Checks that `folder/rel` may be written (replaced, or added), and
-    /// records it; where its new version goes in the overlay.
-    fn claim(&self, folder: &str, rel: &str, replaces: bool, put: Put) -> Result<PathBuf, Error> {
+    /// Checks that `folder/rel` may be written (replaced, added or
+    /// removed), and records it; where its new version goes in the overlay.
+    fn claim(&self, folder: &str, rel: &str, put: Put) -> Result<PathBuf, Error> {
+        let replaces = put != Put::Create;
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
         if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
@@ -367,7 +367,7 @@ impl Overlay {
         rel: &str,
         fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let path = self.claim(folder, rel, true, Put::KeepSpare)?;
+        let path = self.claim(folder, rel, Put::KeepSpare)?;
         self.write_over_spare(&path, folder, rel, fill)
     }
 
@@ -420,29 +420,35 @@ impl Overlay {
     /// here on the overlay is put in place, by this build or the next.
     fn write_journal(&self) -> Result<(), Error> {
         let journal = self.out.join(JOURNAL);
-        let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
-        let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
-        let removed: Vec<(String, String)> =
-            files.iter().filter(|(_, _, put)| *put == Put::Remove).map(|(f, r, _)| (f.clone(), r.clone())).collect();
-        let in_folder = |list: &'_ [(String, String)], folder: &str| -> BTreeSet<String> {
-            list.iter().filter(|(f, _)| f == folder).map(|(_, r)| r.clone()).collect()
+        let files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
+        // the files of `folder` put so
+        let put_so = |folder: &str, how: Put| -> BTreeSet<&str> {
+            files.iter().filter(|(f, _, put)| f == folder && *put == how).map(|(_, r, _)| r.as_str()).collect()
         };
-        let folders: BTreeSet<String> = added.iter().chain(&removed).map(|(f, _)| f.clone()).collect();
-        for folder in &folders {
+        // folders whose markers change: those given new files or losing some
+        let folders: BTreeSet<&str> = files
+            .iter()
+            .filter(|(_, _, put)| matches!(put, Put::Create | Put::Remove))
+            .map(|(f, _, _)| f.as_str())
+            .collect();
+        for &folder in &folders {
             let marker = self.out.join(folder).join(MARKER);
             let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, &e))?;
-            let (names, gone) = (in_folder(&added, folder), in_folder(&removed, folder));
-            let names: BTreeSet<&str> = names.iter().map(String::as_str).collect();
-            let gone: BTreeSet<&str> = gone.iter().map(String::as_str).collect();
+            let (names, gone) = (put_so(folder, Put::Create), put_so(folder, Put::Remove));
             // the marker lists every file of the site (178,000 at 100,000
             // decisions): written over its spare, as the open data is
             let path = self.dir.join(folder).join(MARKER);
             self.write_over_spare(&path, folder, MARKER, |f| {
                 std::io::Write::write_all(f, marker_with(&text, &names, &gone).as_bytes())
             })?;
-            files.push((folder.to_string(), MARKER.to_string(), Put::KeepSpare));
         }
-        let text: String = files.iter().map(|(f, r, put)| format!("{f}\t{r}{}\n", put.tag())).collect();
+        let markers = folders.iter().map(|&f| (f, MARKER, Put::KeepSpare));
+        let text: String = files
+            .iter()
+            .map(|(f, r, put)| (f.as_str(), r.as_str(), *put))
+            .chain(markers)
+            .map(|(f, r, put)| format!("{f}\t{r}{}\n", put.tag()))
+            .collect();
         let partial = journal.with_extension("partial");
         fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
         fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))
@@ -493,15 +499,22 @@ fn remove_published(folder: &Path, file: &Path) -> Result<(), Error> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(file, &e)),
         _ => {}
     }
+    remove_emptied_folders(folder, file);
+    Ok(())
+}
+
+/// Removes the folders under `root` that held `file`, just removed, and
+/// hold nothing now, deepest first. Where several threads remove files of
+/// one folder, the one that empties it last removes it.
+fn remove_emptied_folders(root: &Path, file: &Path) {
     let mut parent = file.parent();
     // fails, as it should, at the first folder that still holds files
-    while let Some(p) = parent.filter(|p| *p != folder && p.starts_with(folder)) {
+    while let Some(p) = parent.filter(|p| *p != root && p.starts_with(root)) {
         if fs::remove_dir(p).is_err() {
             break;
         }
         parent = p.parent();
     }
-    Ok(())
 }
 
 /// A marker's text with `names` added where they sort (a build lists its
@@ -573,25 +586,13 @@ fn spare_of(target: &Path) -> PathBuf {
 /// Removes the files under `dir` that are not in `written` (what an
 /// earlier build wrote there and this one did not), and folders left empty.
 fn remove_unwritten(dir: &Path, written: &BTreeSet<String>) -> Result<(), Error> {
-    // folders that lost a file, deepest first: only those can be left empty
-    let emptied: Mutex<BTreeSet<std::cmp::Reverse<PathBuf>>> = Mutex::new(BTreeSet::new());
     each_file(dir, &|key, path| {
         if !written.contains(key) {
             fs::remove_file(path).map_err(|e| Error::io(path, &e))?;
-            let mut emptied = emptied.lock().unwrap_or_else(|e| e.into_inner());
-            let mut parent = path.parent();
-            while let Some(p) = parent.filter(|p| *p != dir) {
-                emptied.insert(std::cmp::Reverse(p.to_path_buf()));
-                parent = p.parent();
-            }
+            remove_emptied_folders(dir, path);
         }
         Ok(())
-    })?;
-    for std::cmp::Reverse(folder) in emptied.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        // fails, as it should, for a folder that still holds files
-        let _ = fs::remove_dir(folder);
-    }
-    Ok(())
+    })
 }
 
 /// Refuses to replace a folder decreg did not write, or one where someone
@@ -628,11 +629,14 @@ pub fn ensure_ours(target: &Path) -> Result<(), Error> {
 /// disk's threads: a site of 100,000 decisions has a folder each, and
 /// read one after another, cold, they took 10 s of a full build. Folders
 /// that cannot be read are passed over.
-fn each_file(dir: &Path, f: &(dyn Fn(&str, &Path) -> Result<(), Error> + Sync)) -> Result<(), Error> {
+fn each_file(dir: &Path, f: &OnFile<'_>) -> Result<(), Error> {
     crate::disk::install(|| each_file_in(dir, "", f))
 }
 
-fn each_file_in(dir: &Path, prefix: &str, f: &(dyn Fn(&str, &Path) -> Result<(), Error> + Sync)) -> Result<(), Error> {
+/// What [`each_file`] calls with each file: its key and its path.
+type OnFile<'f> = dyn Fn(&str, &Path) -> Result<(), Error> + Sync + 'f;
+
+fn each_file_in(dir: &Path, prefix: &str, f: &OnFile<'_>) -> Result<(), Error> {
     use rayon::prelude::*;
     let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
     let mut folders = Vec::new();

@@ -441,6 +441,8 @@ pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Resu
     // From here the site changes: a build killed now must not think it up
     // to date, nor trust the cache.
     stamp::clear(&plan.out);
+    let removed = overlay.removed();
+    let files = overlay.len() - removed;
     overlay.commit()?;
     laps.lap("put the files in place");
     store.put(&done.entries)?;
@@ -464,8 +466,8 @@ pub fn republish(plan: &BuildPlan, inputs: &Inputs, last: &Stamp) -> Result<Resu
     laps.lap("update the build cache");
     Ok(Ok(Republished {
         changed: sources,
-        files: done.files,
-        removed: done.removed,
+        files,
+        removed,
         diags: work_diags(done.diags),
         stamp,
         reports: done.fresh_reports,
@@ -589,11 +591,7 @@ impl Work {
         let r = Renderer::new(&plan.root, &self.config, plan.today)?;
         let overlay = Overlay::new(&plan.out)?;
         match self.render_into(Sources { plan, layout, store, recipes, head }, &r, &overlay, laps) {
-            Ok(Ok(mut done)) => {
-                done.removed = overlay.removed();
-                done.files = overlay.len() - done.removed;
-                Ok(Ok((done, overlay)))
-            }
+            Ok(Ok(done)) => Ok(Ok((done, overlay))),
             // nothing of it was published
             Ok(Err(why)) => {
                 overlay.discard();
@@ -742,15 +740,7 @@ impl Work {
             diags.extend(e.diags.iter().cloned());
             entries.push((e.number, Entry { summary: e.summary.clone(), shards, warnings: own, ..e.old.clone() }));
         }
-        Ok(Ok(Done {
-            shifts: Vec::new(),
-            entries,
-            diags,
-            warnings: (before, after),
-            files: 0,
-            removed: 0,
-            fresh_reports,
-        }))
+        Ok(Ok(Done { shifts: Vec::new(), entries, diags, warnings: (before, after), fresh_reports }))
     }
 
     /// Replaces the edited records' rows of decisions.json and
@@ -919,8 +909,6 @@ struct Done {
     diags: Vec<Diagnostic>,
     /// Warnings of the edited files before and after.
     warnings: (usize, usize),
-    files: usize,
-    removed: usize,
     fresh_reports: usize,
 }
 
