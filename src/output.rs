@@ -339,10 +339,10 @@ impl Overlay {
         let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
         let target = self.out.join(folder).join(rel);
         if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
-            let what = if replaces {
-                "refused to replace a file the published site does not have"
-            } else {
-                "refused to add a file the published site has already"
+            let what = match put {
+                Put::Create => "refused to add a file the published site has already",
+                Put::Remove => "refused to remove a file the published site does not have",
+                Put::Replace | Put::KeepSpare => "refused to replace a file the published site does not have",
             };
             return Err(Error { path: target, what: what.into() });
         }
