@@ -195,7 +195,7 @@ pub fn schema() -> Value {
                 { "type": "string" },
                 { "type": "object", "additionalProperties": false, "required": ["member"], "properties": {
                     "member": { "type": "string" }, "interest": { "type": "string" }, "type": { "type": "string" },
-                    "action": { "type": "string" }, "dispensation": { "type": "boolean" } } } ] } },
+                    "action": { "type": "string" }, "dispensation": { "type": ["boolean", "string"] } } } ] } },
             "exempt": exempt(),
             "directorate": { "type": "string" },
             "lead_officer": person(),

@@ -141,7 +141,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     plan.progress.finish();
     let reports = reports?;
     if skipped.is_empty() {
-        let warnings = diag::counts(&checked.diags).1;
+        let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
         stamp::write(&plan.out, &Stamp { fingerprint, decisions, reports: reports.0, warnings })?;
     }

@@ -47,7 +47,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every record against the law and the register's rules.
     #[command(
-        after_help = "Exit status: 0 clean (warnings allowed), 1 errors found, 2 could not run.\n\nExamples:\n  decreg check\n  decreg check --deny-warnings --format json"
+        after_help = "Exit status: 0 no errors (findings and warnings allowed), 1 errors found, 2 could not run.\n\nExamples:\n  decreg check\n  decreg check --deny-warnings --format json"
     )]
     Check(CheckArgs),
     /// List the records with their computed call-in dates.
@@ -116,7 +116,7 @@ pub struct BuildArgs {
 pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
     pub format: DiagFormat,
-    /// Treat warnings as errors (exit 1 when there are any).
+    /// Treat findings and warnings as errors for this run (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
 }

@@ -97,6 +97,16 @@ pub struct Config {
     /// Extension: the council's colour for the site's header band
     /// (`colours: { primary: "#00703c" }`); white text must be readable on it.
     pub primary_colour: String,
+    /// When the council enforces its findings (`rules:`).
+    pub rules: Enforcement,
+}
+
+/// `rules:` in register.yaml: findings made errors for decisions taken on
+/// or after `strict_from`, and codes the council does not want reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Enforcement {
+    pub strict_from: Option<NaiveDate>,
+    pub off: Vec<&'static str>,
 }
 
 impl Default for Config {
@@ -118,6 +128,7 @@ impl Default for Config {
             decision_makers: None,
             max_record_bytes: 2_000_000,
             primary_colour: DEFAULT_COLOUR.to_string(),
+            rules: Enforcement::default(),
         }
     }
 }
@@ -134,6 +145,7 @@ const FIELDS: &[&str] = &[
     "decision_makers",
     "max_record_bytes",
     "colours",
+    "rules",
 ];
 
 /// The header colour when register.yaml names none (GOV.UK's blue).
@@ -307,6 +319,34 @@ fn read_fields(f: &mut Fields<'_>, c: &mut Config) {
         let d = colours.finish(&["primary"]);
         f.diags.extend(d);
     }
+    if let Some(mut rules) = f.map("rules") {
+        c.rules = read_enforcement(&mut rules);
+        let d = rules.finish(&["strict_from", "off"]);
+        f.diags.extend(d);
+    }
+}
+
+fn read_enforcement(f: &mut Fields<'_>) -> Enforcement {
+    let mut e = Enforcement { strict_from: f.date("strict_from"), off: Vec::new() };
+    for code in f.text_list("off").unwrap_or_default() {
+        match crate::rulebook::rule_of(&code) {
+            Some(rule) if rule.severity == crate::rulebook::Severity::Error => f.error(
+                "invalid-value",
+                "off",
+                format!("`{code}` is an error: decreg cannot publish such a record, so it cannot be turned off"),
+                "list only findings and warnings under `rules.off`",
+            ),
+            Some(rule) => e.off.push(rule.code),
+            None => {
+                let hint = match crate::diag::did_you_mean(&code, crate::rulebook::RULES.iter().map(|r| r.code)) {
+                    Some(m) => format!("did you mean `{m}`?"),
+                    None => "use a code from the README's rule table".to_string(),
+                };
+                f.error("invalid-value", "off", format!("`{code}` is not a rule decreg knows"), hint);
+            }
+        }
+    }
+    e
 }
 
 /// The WCAG contrast ratio of white on a `#rrggbb` colour.

@@ -7,13 +7,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// How serious a problem is: errors stop publication, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use crate::rulebook::Severity;
 
 /// One problem, located in a file of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,11 +33,18 @@ impl Diagnostic {
         Self::new(Severity::Error, code, path, message)
     }
 
+    pub fn finding(code: &'static str, path: &Path, message: impl Into<String>) -> Self {
+        Self::new(Severity::Finding, code, path, message)
+    }
+
     pub fn warning(code: &'static str, path: &Path, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, path, message)
     }
 
+    /// The rule book gives each code one kind; the constructor a call site
+    /// names must agree (a test reads the sources to make sure).
     fn new(severity: Severity, code: &'static str, path: &Path, message: impl Into<String>) -> Self {
+        debug_assert_eq!(crate::rulebook::severity_of(code), severity, "`{code}` is not a {severity:?}");
         Diagnostic { severity, code, path: path.to_path_buf(), line: 0, col: 0, message: message.into(), hint: None }
     }
 
@@ -59,6 +60,16 @@ impl Diagnostic {
         self
     }
 
+    /// Makes a finding or warning an error, saying why in its hint: the
+    /// council's enforcement, or `--deny-warnings`.
+    pub fn raise(&mut self, why: &str) {
+        self.severity = Severity::Error;
+        self.hint = Some(match self.hint.take() {
+            Some(h) => format!("{h} ({why})"),
+            None => why.to_string(),
+        });
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -72,10 +83,31 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// Counts of errors and warnings.
-pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    (errors, diags.len() - errors)
+/// How many problems of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub findings: usize,
+    pub warnings: usize,
+}
+
+impl Counts {
+    /// Problems that do not stop publication.
+    pub fn reported(&self) -> usize {
+        self.findings + self.warnings
+    }
+}
+
+pub fn counts(diags: &[Diagnostic]) -> Counts {
+    let mut c = Counts::default();
+    for d in diags {
+        match d.severity {
+            Severity::Error => c.errors += 1,
+            Severity::Finding => c.findings += 1,
+            Severity::Warning => c.warnings += 1,
+        }
+    }
+    c
 }
 
 /// Renders one diagnostic for a person at a terminal, in the compiler style
@@ -84,6 +116,7 @@ pub fn render_human(d: &Diagnostic, color: bool) -> String {
     use anstyle::{AnsiColor, Style};
     let (label, style) = match d.severity {
         Severity::Error => ("error", AnsiColor::Red.on_default().bold()),
+        Severity::Finding => ("finding", AnsiColor::Magenta.on_default().bold()),
         Severity::Warning => ("warning", AnsiColor::Yellow.on_default().bold()),
     };
     let bold = Style::new().bold();

@@ -41,6 +41,7 @@ pub mod render_pdf;
 #[cfg(feature = "pdf")]
 pub mod reports;
 pub mod republish;
+pub mod rulebook;
 pub mod search;
 pub mod serve;
 pub mod stamp;
@@ -122,6 +123,7 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
         records.extend(record);
     }
     diags.extend(validate::check_register(&records));
+    validate::enforce::silence(&mut diags, &config.rules);
     diag::sort(&mut diags);
     let records = records.into_iter().map(|(r, _)| r).collect();
     Ok(Checked { config, records, diags, files: found.files.len(), documents, checked_files })
@@ -267,6 +269,7 @@ fn load_bytes(bytes: &[u8], rel: &Path, ctx: &Context<'_>) -> Loaded {
     let mut diags = parsed.diags;
     let record = parsed.record.map(|mut r| {
         diags.extend(validate::check_record(&mut r, &parsed.locations, ctx));
+        validate::enforce_record(&r, &mut diags, ctx);
         (r, LinkPositions::from(&parsed.locations))
     });
     (record, diags)

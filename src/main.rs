@@ -56,18 +56,20 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         _ => {}
     }
     let started = Instant::now();
-    let checked = decreg::check(&cli.root, today).map_err(|e| e.to_string())?;
+    let mut checked = decreg::check(&cli.root, today).map_err(|e| e.to_string())?;
     if cli.verbose {
         eprintln!("loaded and checked {} files in {:.0?}", checked.files, started.elapsed());
     }
     match &cli.command {
         Command::Check(args) => {
-            let (errors, warnings) = diag::counts(&checked.diags);
+            if args.deny_warnings {
+                decreg::validate::enforce::deny_all(&mut checked.diags);
+            }
             match args.format {
                 DiagFormat::Human => print_human(&checked, cli.quiet),
                 DiagFormat::Json => print_json(&checked).map_err(|e| e.to_string())?,
             }
-            let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+            let failed = diag::counts(&checked.diags).errors > 0;
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::List(args) => {
@@ -116,11 +118,7 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
     }
     if let Some(last) = &built.up_to_date {
         if !cli.quiet {
-            let warnings = match last.warnings {
-                0 => String::new(),
-                1 => " (1 warning: see decreg check)".into(),
-                n => format!(" ({n} warnings: see decreg check)"),
-            };
+            let warnings = reported_note(last.warnings);
             let reports = match last.reports {
                 0 => String::new(),
                 n => format!(" and {n} PDF reports"),
@@ -136,11 +134,7 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
     if let Some(done) = &built.republished {
         if !cli.quiet {
             let files: Vec<String> = done.changed.iter().map(|f| f.display().to_string()).collect();
-            let warnings = match done.stamp.warnings {
-                0 => String::new(),
-                1 => " (1 warning: see decreg check)".into(),
-                n => format!(" ({n} warnings: see decreg check)"),
-            };
+            let warnings = reported_note(done.stamp.warnings);
             let what = match files.as_slice() {
                 [one] => format!("the edit to {one}"),
                 many => format!("the edits to {} records ({})", many.len(), many.join(", ")),
@@ -295,27 +289,28 @@ fn print_human(checked: &Checked, quiet: bool) {
         }
         let _ = writeln!(err, "{}\n", diag::render_human(d, color));
     }
-    let (errors, warnings) = diag::counts(&checked.diags);
-    if quiet && errors == 0 {
+    let c = diag::counts(&checked.diags);
+    if quiet && c.errors == 0 {
         return;
     }
     let records = checked.records.len();
-    let _ = writeln!(
-        err,
-        "checked {} record files ({records} records): {errors} error{}, {warnings} warning{}",
-        checked.files,
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(err, "checked {} record files ({records} records): {}", checked.files, counted(c));
+    if c.findings > 0 {
+        let _ = writeln!(
+            err,
+            "findings are published as they are and reported to officers: `decreg audit` lists them by rule, decision maker and year"
+        );
+    }
 }
 
 fn print_json(checked: &Checked) -> Result<(), serde_json::Error> {
-    let (errors, warnings) = diag::counts(&checked.diags);
+    let c = diag::counts(&checked.diags);
     let report = serde_json::json!({
         "files": checked.files,
         "records": checked.records.len(),
-        "errors": errors,
-        "warnings": warnings,
+        "errors": c.errors,
+        "findings": c.findings,
+        "warnings": c.warnings,
         "diagnostics": checked.diags,
     });
     let text = serde_json::to_string_pretty(&report)?;
@@ -325,8 +320,24 @@ fn print_json(checked: &Checked) -> Result<(), serde_json::Error> {
 
 /// `list` and `show` still say when the register has problems.
 fn print_problems_summary(checked: &Checked) {
-    let (errors, warnings) = diag::counts(&checked.diags);
-    if errors + warnings > 0 {
-        eprintln!("note: the register has {errors} errors and {warnings} warnings (run `decreg check`)");
+    let c = diag::counts(&checked.diags);
+    if c.errors + c.reported() > 0 {
+        eprintln!("note: the register has {} (run `decreg check`)", counted(c));
     }
+}
+
+/// What a build that published says of the findings and warnings it left
+/// for officers.
+fn reported_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (1 finding or warning for officers: see decreg check)".into(),
+        n => format!(" ({n} findings and warnings for officers: see decreg check)"),
+    }
+}
+
+/// "1 error, 3 findings, 0 warnings".
+fn counted(c: diag::Counts) -> String {
+    let n = |k: usize, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
+    format!("{}, {}, {}", n(c.errors, "error"), n(c.findings, "finding"), n(c.warnings, "warning"))
 }

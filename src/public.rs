@@ -137,6 +137,9 @@ pub struct PublicRecord {
     pub date: Option<DateView>,
     pub year: Option<i32>,
     pub decision_date: Option<DateView>,
+    /// A decided record that does not say when: shown as "not recorded"
+    /// rather than left out, so no one reads the page as undecided.
+    pub decision_date_not_recorded: bool,
     pub expected_date: Option<DateView>,
     pub not_before: Option<DateView>,
     pub published: Option<DateView>,
@@ -290,6 +293,7 @@ fn make_view(
         date: dv(r.date()),
         year: r.date().map(|d| d.year()),
         decision_date: dv(r.decision_date),
+        decision_date_not_recorded: r.decision_date.is_none() && r.status.is_decided(),
         expected_date: dv(r.expected_date),
         not_before: dv(r.not_before),
         published: dv(r.published),

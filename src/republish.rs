@@ -288,7 +288,7 @@ pub fn keep(out: &Path, root: &Path, b: Built<'_>) -> Result<(), Error> {
         paths: b.inputs.paths(),
         decisions: b.summaries.len(),
         reports: b.pdf_ids.len(),
-        warnings: crate::diag::counts(&b.checked.diags).1,
+        warnings: crate::diag::counts(&b.checked.diags).reported(),
         shifts: Vec::new(),
     };
     let path = dir.join("head.bin");

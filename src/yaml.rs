@@ -393,6 +393,24 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `true`/`false`, or the council's words for it.
+    pub fn flag_or_words(&mut self, key: &str) -> Option<FlagOrWords> {
+        match self.raw(key)? {
+            Value::Bool(b) => Some(FlagOrWords::Flag(*b)),
+            Value::String(s) if !s.trim().is_empty() => Some(FlagOrWords::Words(s.trim().to_string())),
+            other => {
+                let name = self.key_path(key);
+                self.error(
+                    "wrong-type",
+                    key,
+                    format!("`{name}` must be true, false or words, not {}", kind_of(other)),
+                    format!("write `{name}: true`, `{name}: false` or what was granted, e.g. `{name}: granted by the Standards Committee on 5 January 2010`"),
+                );
+                None
+            }
+        }
+    }
+
     /// A whole number.
     pub fn number(&mut self, key: &str) -> Option<u64> {
         match self.raw(key)? {
@@ -530,6 +548,13 @@ impl<'a> Fields<'a> {
 }
 
 /// Parses `YYYY-MM-DD`, refusing dates that do not exist.
+/// A yes-or-no field some councils answer in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagOrWords {
+    Flag(bool),
+    Words(String),
+}
+
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let b = s.as_bytes();
     let shape_ok = b.len() == 10

@@ -271,7 +271,28 @@ pub struct Interest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dispensation: Option<bool>,
+    pub dispensation: Option<Dispensation>,
+}
+
+/// Whether a dispensation was granted to a member who declared an
+/// interest: councils write `true`/`false`, or say it in words ("granted
+/// by the Standards Committee on 5 January 2010"), kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Dispensation {
+    Granted(bool),
+    Described(String),
+}
+
+impl Dispensation {
+    /// What a public page says of it: nothing for `false`.
+    pub fn shown(&self) -> Option<String> {
+        match self {
+            Dispensation::Granted(true) => Some("a dispensation was granted".into()),
+            Dispensation::Granted(false) => None,
+            Dispensation::Described(words) => Some(format!("dispensation: {words}")),
+        }
+    }
 }
 
 /// Exempt information under Schedule 12A (or 7A in Scotland).

@@ -7,7 +7,7 @@ use super::sections::{classify, split_markdown};
 use super::text::{decode, split_front_matter};
 use crate::config::Config;
 use crate::diag::{did_you_mean, Diagnostic};
-use crate::yaml::{self, Fields, Locations};
+use crate::yaml::{self, Fields, FlagOrWords, Locations};
 use serde_yaml::Value;
 use std::path::Path;
 
@@ -454,7 +454,7 @@ fn read_areas(f: &mut Fields<'_>) -> Vec<String> {
     if found.len() > 1 {
         let names: Vec<String> = found.iter().map(|(k, _)| format!("`{k}`")).collect();
         f.warning(
-            "duplicate-field",
+            "same-field-twice",
             found[1].0,
             format!("{} are the same field under different names", names.join(" and ")),
             "keep one list of areas; decreg uses them all together",
@@ -486,7 +486,10 @@ fn read_interests(f: &mut Fields<'_>) -> Option<Vec<Interest>> {
                     interest: i.text("interest"),
                     kind: i.text("type"),
                     action: i.text("action"),
-                    dispensation: i.boolean("dispensation"),
+                    dispensation: i.flag_or_words("dispensation").map(|d| match d {
+                        FlagOrWords::Flag(b) => Dispensation::Granted(b),
+                        FlagOrWords::Words(w) => Dispensation::Described(w),
+                    }),
                 });
                 let d = i.finish(&["member", "interest", "type", "action", "dispensation"]);
                 f.diags.extend(d);

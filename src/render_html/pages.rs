@@ -435,10 +435,10 @@ impl<'a> Recipes<'a> {
     }
 
     /// The numbers of summaries taken from the build's own list.
+    /// The pages are rendered from these numbers whether or not the build
+    /// keeps them: a build that keeps no cache (one with `--keep-going` that
+    /// skipped records) makes the same pages as one that does.
     pub fn numbers(&self, items: &[&Summary]) -> Vec<u32> {
-        if self.kept.is_none() {
-            return Vec::new();
-        }
         let start = self.all.as_ptr() as usize;
         let size = std::mem::size_of::<Summary>();
         items

@@ -134,6 +134,8 @@ pub fn doc_data(p: &PublicRecord, config: &Config, kind: DocKind, stamp: Option<
     let mut date = |label: &'static str, d: &Option<crate::public::DateView>| {
         if let Some(d) = d {
             dates.push(Labelled { label, value: d.long.clone() });
+        } else if label == "Date of decision" && p.decision_date_not_recorded {
+            dates.push(Labelled { label, value: "Not recorded".into() });
         }
     };
     date("Publication date", &p.published);
@@ -201,8 +203,9 @@ pub fn doc_data(p: &PublicRecord, config: &Config, kind: DocKind, stamp: Option<
                         s.push_str("; ");
                         s.push_str(a);
                     }
-                    if i.dispensation == Some(true) {
-                        s.push_str("; a dispensation was granted");
+                    if let Some(shown) = i.dispensation.as_ref().and_then(|d| d.shown()) {
+                        s.push_str("; ");
+                        s.push_str(&shown);
                     }
                     s
                 })

@@ -4,6 +4,7 @@
 //! links between records) run once over light summaries.
 
 pub mod call_in;
+pub mod enforce;
 pub mod rules;
 pub mod workdays;
 
@@ -30,6 +31,12 @@ pub fn check_record(r: &mut Record, loc: &Locations, ctx: &Context<'_>) -> Vec<D
     let mut diags = call_in::resolve(r, loc, ctx);
     diags.extend(rules::check(r, loc, ctx));
     diags
+}
+
+/// Applies the council's `rules:` to a record's problems (those of reading
+/// it and those of checking it).
+pub fn enforce_record(r: &Record, diags: &mut Vec<Diagnostic>, ctx: &Context<'_>) {
+    enforce::enforce(diags, r.decision_date.or(r.expected_date), &ctx.config.rules);
 }
 
 /// Where a record's cross-referenced keys stand, kept for the rules that

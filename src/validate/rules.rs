@@ -23,6 +23,7 @@ pub fn check(r: &Record, loc: &Locations, ctx: &Context<'_>) -> Out {
     exempt_information(r, loc, ctx, &mut out);
     documents(r, loc, ctx, &mut out);
     dates_in_order(r, loc, &mut out);
+    published_promptly(r, loc, ctx, &mut out);
     expected_date_passed(r, loc, ctx, &mut out);
     decision_maker_listed(r, loc, ctx, &mut out);
     out
@@ -30,6 +31,16 @@ pub fn check(r: &Record, loc: &Locations, ctx: &Context<'_>) -> Out {
 
 fn err(r: &Record, code: &'static str, at: (u32, u32), msg: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
     Diagnostic::error(code, &r.source, msg).at(at).hint(hint)
+}
+
+fn finding(
+    r: &Record,
+    code: &'static str,
+    at: (u32, u32),
+    msg: impl Into<String>,
+    hint: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::finding(code, &r.source, msg).at(at).hint(hint)
 }
 
 fn warn(r: &Record, code: &'static str, at: (u32, u32), msg: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
@@ -42,20 +53,20 @@ fn required_dates(r: &Record, loc: &Locations, out: &mut Out) {
     let status = r.status.as_str();
     // A date present but unreadable has had its own diagnostic already.
     if r.status.is_decided() && r.decision_date.is_none() && !loc.has("decision_date") {
-        out.push(err(
+        out.push(finding(
             r,
-            "missing-field",
+            "decision-date-missing",
             loc.find("status"),
-            format!("a record with status `{status}` needs `decision_date`"),
+            format!("the record has status `{status}` but does not say when the decision was taken; it is published with the date \"not recorded\""),
             "add `decision_date: YYYY-MM-DD`, the date the decision was taken",
         ));
     }
     if r.status.is_decided() && r.call_in.subject && r.published.is_none() && !loc.has("published") {
-        out.push(err(
+        out.push(finding(
             r,
-            "missing-field",
+            "published-missing",
             loc.find("status"),
-            "a decision subject to call-in needs `published`, the date its notice was published",
+            "the decision is subject to call-in but does not say when its notice was published, so its call-in period is not known",
             "add `published: YYYY-MM-DD`; the call-in period runs from it (publication and decision dates are separate facts)",
         ));
     }
@@ -64,11 +75,11 @@ fn required_dates(r: &Record, loc: &Locations, out: &mut Out) {
         && r.not_before.is_none()
         && !loc.has("expected_date")
     {
-        out.push(err(
+        out.push(finding(
             r,
-            "missing-field",
+            "expected-date-missing",
             loc.find("status"),
-            "a forthcoming decision needs `expected_date` (or `not_before`)",
+            "the forthcoming decision does not say when it is expected",
             "add `expected_date: YYYY-MM-DD`, or `not_before:` where only the earliest date is known",
         ));
     }
@@ -90,14 +101,14 @@ fn written_record(r: &Record, loc: &Locations, out: &mut Out) {
     let who = if r.kind == Kind::OfficerDelegated { "an officer decision" } else { "a decided executive decision" };
     for &kind in needed {
         match r.section(kind) {
-            None => out.push(err(
+            None => out.push(finding(
                 r,
                 "missing-section",
                 loc.find("status"),
-                format!("{who} must record {}, but there is no such section", section_words(kind)),
-                format!("add a section `## {}` (the law requires it in the written record)", kind.heading()),
+                format!("the written record of {who} must give {}, but it has no such section", section_words(kind)),
+                format!("add a section `## {}`", kind.heading()),
             )),
-            Some(s) if s.body.trim().is_empty() => out.push(err(
+            Some(s) if s.body.trim().is_empty() => out.push(finding(
                 r,
                 "empty-section",
                 (s.line, 1),
@@ -108,7 +119,7 @@ fn written_record(r: &Record, loc: &Locations, out: &mut Out) {
         }
     }
     if r.kind.is_executive() && r.interests.is_none() {
-        out.push(warn(
+        out.push(finding(
             r,
             "interests-not-stated",
             loc.find("status"),
@@ -138,15 +149,15 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
     let decision = r.decision_date.or(r.expected_date);
     if let Some(u) = &r.urgency {
         match u.rule {
-            None => out.push(err(
+            None => out.push(finding(
                 r,
-                "missing-field",
+                "urgency-rule-missing",
                 loc.find("urgency"),
                 "`urgency` does not say which rule applies",
                 "add `rule: general-exception` or `rule: special-urgency`",
             )),
             Some(UrgencyRule::GeneralException) => match (u.notice_published, decision) {
-                (Some(n), Some(d)) if Calendar::clear_days(n, d) < 5 => out.push(err(
+                (Some(n), Some(d)) if Calendar::clear_days(n, d) < 5 => out.push(finding(
                     r,
                     "key-decision-notice",
                     loc.find("urgency.notice_published"),
@@ -156,7 +167,7 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
                     ),
                     "use special urgency (with the scrutiny chair's agreement) or move the decision date",
                 )),
-                (None, _) => out.push(warn(
+                (None, _) => out.push(finding(
                     r,
                     "urgency-notice-missing",
                     loc.find("urgency"),
@@ -165,7 +176,7 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
                 )),
                 _ => {}
             },
-            Some(UrgencyRule::SpecialUrgency) if u.agreed_by.is_none() => out.push(warn(
+            Some(UrgencyRule::SpecialUrgency) if u.agreed_by.is_none() => out.push(finding(
                 r,
                 "urgency-agreement-missing",
                 loc.find("urgency"),
@@ -175,7 +186,7 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
             Some(_) => {}
         }
         if u.reason.is_none() {
-            out.push(warn(
+            out.push(finding(
                 r,
                 "urgency-reason-missing",
                 loc.find("urgency"),
@@ -187,14 +198,14 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
     }
     let first = r.forward_plan.as_ref().and_then(|fp| fp.first_published);
     match (first, decision) {
-        (None, _) => out.push(err(
+        (None, _) => out.push(finding(
             r,
             "key-decision-notice",
             loc.find(if r.forward_plan.is_some() { "forward_plan" } else { "key_decision" }),
-            "a key decision needs a forward plan notice (its `first_published` date) or `urgency`",
+            "no notice recorded: the key decision gives no forward plan notice (`first_published`) and no `urgency`",
             "add `forward_plan: { ref: ..., first_published: YYYY-MM-DD }`, or `urgency:` with the rule that applied",
         )),
-        (Some(f), Some(d)) if Calendar::clear_days(f, d) < 28 => out.push(err(
+        (Some(f), Some(d)) if Calendar::clear_days(f, d) < 28 => out.push(finding(
             r,
             "key-decision-notice",
             loc.find("forward_plan.first_published"),
@@ -213,7 +224,7 @@ fn call_in_exemption(r: &Record, loc: &Locations, out: &mut Out) {
         && r.call_in.exemption.is_none()
         && !r.status.is_pending()
     {
-        out.push(err(
+        out.push(finding(
             r,
             "call-in-exemption-missing",
             loc.find("call_in.subject"),
@@ -235,9 +246,9 @@ fn call_in_exemption(r: &Record, loc: &Locations, out: &mut Out) {
 fn called_in_dates(r: &Record, loc: &Locations, out: &mut Out) {
     let Some(c) = &r.call_in.called_in else { return };
     if c.date.is_none() && c.by.is_empty() {
-        out.push(err(
+        out.push(finding(
             r,
-            "missing-field",
+            "called-in-incomplete",
             loc.find("call_in.called_in"),
             "`called_in` needs at least `date` or `by`",
             "say when the call-in request was made, or by whom",
@@ -279,9 +290,9 @@ fn called_in_dates(r: &Record, loc: &Locations, out: &mut Out) {
         }
     }
     if c.outcome.is_some() && c.outcome_date.is_none() {
-        out.push(warn(
+        out.push(finding(
             r,
-            "missing-field",
+            "called-in-incomplete",
             loc.find("call_in.called_in.outcome"),
             "the call-in outcome has no date",
             "add `outcome_date:`",
@@ -294,7 +305,7 @@ fn exempt_information(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut 
     if let Some(e) = &r.exempt {
         paragraphs_valid(r, e, loc.find("exempt"), ctx, out);
         if e.reason.is_none() {
-            out.push(warn(
+            out.push(finding(
                 r,
                 "exempt-reason-missing",
                 loc.find("exempt"),
@@ -416,10 +427,37 @@ fn dates_in_order(r: &Record, loc: &Locations, out: &mut Out) {
     }
 }
 
+/// Working days within which a decision notice is published: the
+/// "as soon as reasonably practicable" of the 2012 Regulations, as
+/// councils' procedure rules commonly put it.
+pub const PUBLISH_WITHIN_WORKING_DAYS: u32 = 2;
+
+/// An executive decision's notice published more than 2 working days after
+/// the decision was taken.
+fn published_promptly(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
+    let (Some(p), Some(d)) = (r.published, r.decision_date) else { return };
+    if !r.kind.is_executive() || p < d {
+        return;
+    }
+    let due = ctx.calendar.add_working_days(d, PUBLISH_WITHIN_WORKING_DAYS);
+    if p > due {
+        out.push(finding(
+            r,
+            "late-publication",
+            loc.find("published"),
+            format!(
+                "the decision of {d} was published on {p}, {} working days later; it was due by {due}",
+                ctx.calendar.clear_working_days(d, p) + i64::from(ctx.calendar.is_working_day(p))
+            ),
+            "nothing to change in the record if the dates are right: publish decisions within 2 working days",
+        ));
+    }
+}
+
 fn expected_date_passed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
     let Some(expected) = r.expected_date.filter(|_| r.status.is_pending()) else { return };
     if expected < ctx.today {
-        out.push(warn(
+        out.push(finding(
             r,
             "expected-date-passed",
             loc.find("expected_date"),
@@ -432,7 +470,7 @@ fn expected_date_passed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mu
     }
 }
 
-/// Where register.yaml lists the decision makers, others are a warning.
+/// Where register.yaml lists the decision makers, others are a finding.
 fn decision_maker_listed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
     let Some(list) = &ctx.config.decision_makers else { return };
     if list.contains(&r.decision_maker) {
@@ -442,7 +480,7 @@ fn decision_maker_listed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &m
         Some(m) => format!("did you mean `{m}`? Otherwise add it to `decision_makers` in register.yaml"),
         None => "use a decision maker listed in register.yaml, or add this one to `decision_makers` there".to_string(),
     };
-    out.push(warn(
+    out.push(finding(
         r,
         "unknown-decision-maker",
         loc.find("decision_maker"),

@@ -6,6 +6,7 @@ mod calendar;
 mod canary;
 mod check;
 mod corpus;
+mod findings;
 mod list;
 mod parse_props;
 mod pdf;

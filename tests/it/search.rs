@@ -143,14 +143,7 @@ fn an_exempt_decision_is_found_by_its_title_and_never_by_its_text() {
 
 /// A copy of a fixture register, to edit.
 fn copy_of(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = fixture(name);
-    for entry in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(entry.path(), to).unwrap();
-    }
-    dir
+    copy_register(&fixture(name))
 }
 
 #[test]

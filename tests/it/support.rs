@@ -68,3 +68,18 @@ pub fn output_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// A copy of a register's own files (register.yaml, decisions/,
+/// documents/, templates/), to edit or to build beside another.
+pub fn copy_register(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["register.yaml", "decisions", "documents", "templates"] {
+        let walk = walkdir::WalkDir::new(from.join(part)).into_iter().filter_map(Result::ok);
+        for entry in walk.filter(|e| e.file_type().is_file()) {
+            let to = dir.path().join(entry.path().strip_prefix(from).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
+    dir
+}
