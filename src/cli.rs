@@ -50,6 +50,17 @@ pub enum Command {
         after_help = "Exit status: 0 no errors (findings and warnings allowed), 1 errors found, 2 could not run.\n\nExamples:\n  decreg check\n  decreg check --deny-warnings --format json"
     )]
     Check(CheckArgs),
+    /// The compliance report for officers: findings by rule, decision maker
+    /// and year, key decisions without notice, late notices, call-in
+    /// exemptions, and each record's problems.
+    #[command(after_help = "Prints the report (a table, or --format json|csv) and writes it as a web page to
+<out>/audit/index.html, outside the public site. Never published.
+
+Examples:
+  decreg audit
+  decreg audit --format csv > findings.csv
+  decreg audit --format json --out /tmp/decreg")]
+    Audit(AuditArgs),
     /// List the records with their computed call-in dates.
     #[command(
         after_help = "Examples:\n  decreg list --call-in open\n  decreg list --status forthcoming --format csv > forthcoming.csv"
@@ -119,6 +130,15 @@ pub struct CheckArgs {
     /// Treat findings and warnings as errors for this run (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// The output folder: the page goes to <out>/audit (default: output/ in the register).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

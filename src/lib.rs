@@ -23,6 +23,7 @@
 // The record schema (authoring.rs) is one large serde_json::json! literal.
 #![recursion_limit = "256"]
 
+pub mod audit;
 pub mod authoring;
 pub mod build;
 pub mod cli;

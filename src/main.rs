@@ -72,6 +72,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             let failed = diag::counts(&checked.diags).errors > 0;
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Audit(args) => audit(cli, args, &checked, today),
         Command::List(args) => {
             if !cli.quiet {
                 print_problems_summary(&checked);
@@ -178,6 +179,28 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         }
     }
     Ok(if built.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn audit(
+    cli: &Cli,
+    args: &decreg::cli::AuditArgs,
+    checked: &Checked,
+    today: chrono::NaiveDate,
+) -> Result<ExitCode, String> {
+    use decreg::cli::ListFormat;
+    let audit = decreg::audit::Audit::of(checked, today);
+    let out = args.out.clone().unwrap_or_else(|| cli.root.join("output"));
+    let page = decreg::audit::write_page(&cli.root, &out, checked, &audit).map_err(|e| e.to_string())?;
+    let text = match args.format {
+        ListFormat::Table => audit.to_text(),
+        ListFormat::Json => serde_json::to_string_pretty(&audit).map_err(|e| e.to_string())? + "\n",
+        ListFormat::Csv => audit.to_csv(),
+    };
+    write_stdout(&text)?;
+    if !cli.quiet {
+        eprintln!("the report as a web page, for officers only: {}", page.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(feature = "pdf")]

@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("forward-plan.html", include_str!("../../templates/html/forward-plan.html")),
     ("search.html", include_str!("../../templates/html/search.html")),
     ("404.html", include_str!("../../templates/html/404.html")),
+    ("audit.html", include_str!("../../templates/html/audit.html")),
 ];
 
 /// Static assets copied into the site, by path.

@@ -9,6 +9,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 use crate::records::{Exempt, Kind, Record, SectionKind, Status, UrgencyRule};
 use crate::validate::workdays::Calendar;
 use crate::yaml::Locations;
+use chrono::NaiveDate;
 
 type Out = Vec<Diagnostic>;
 
@@ -435,23 +436,40 @@ pub const PUBLISH_WITHIN_WORKING_DAYS: u32 = 2;
 /// An executive decision's notice published more than 2 working days after
 /// the decision was taken.
 fn published_promptly(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
-    let (Some(p), Some(d)) = (r.published, r.decision_date) else { return };
-    if !r.kind.is_executive() || p < d {
-        return;
+    let Some(late) = publication_delay(r, ctx.calendar) else { return };
+    out.push(finding(
+        r,
+        "late-publication",
+        loc.find("published"),
+        format!(
+            "the decision of {} was published on {}, {} working days later; it was due by {}",
+            late.decided, late.published, late.working_days, late.due
+        ),
+        "nothing to change in the record if the dates are right: publish decisions within 2 working days",
+    ));
+}
+
+/// A decision notice published after it was due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatePublication {
+    pub decided: NaiveDate,
+    pub published: NaiveDate,
+    pub due: NaiveDate,
+    /// Working days after the decision (its own day not counted).
+    pub working_days: i64,
+}
+
+/// When an executive decision's notice came later than
+/// [`PUBLISH_WITHIN_WORKING_DAYS`] after it: the rule, and the compliance
+/// report's list of late notices.
+pub fn publication_delay(r: &Record, calendar: &Calendar) -> Option<LatePublication> {
+    let (published, decided) = (r.published?, r.decision_date?);
+    if !r.kind.is_executive() || published < decided {
+        return None;
     }
-    let due = ctx.calendar.add_working_days(d, PUBLISH_WITHIN_WORKING_DAYS);
-    if p > due {
-        out.push(finding(
-            r,
-            "late-publication",
-            loc.find("published"),
-            format!(
-                "the decision of {d} was published on {p}, {} working days later; it was due by {due}",
-                ctx.calendar.clear_working_days(d, p) + i64::from(ctx.calendar.is_working_day(p))
-            ),
-            "nothing to change in the record if the dates are right: publish decisions within 2 working days",
-        ));
-    }
+    let due = calendar.add_working_days(decided, PUBLISH_WITHIN_WORKING_DAYS);
+    let working_days = calendar.clear_working_days(decided, published) + i64::from(calendar.is_working_day(published));
+    (published > due).then_some(LatePublication { decided, published, due, working_days })
 }
 
 fn expected_date_passed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &mut Out) {
@@ -487,4 +505,37 @@ fn decision_maker_listed(r: &Record, loc: &Locations, ctx: &Context<'_>, out: &m
         format!("`{}` is not in the register's list of decision makers", r.decision_maker),
         hint,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, Region};
+
+    fn record(decided: &str, published: &str, kind: &str) -> Record {
+        let text = format!(
+            "---\ntitle: T\ndecision_maker: Cabinet\nkind: {kind}\nstatus: approved\ndecision_date: {decided}\npublished: {published}\n---\n"
+        );
+        let parsed = crate::records::parse_record(text.as_bytes(), std::path::Path::new("t.md"), &Config::default());
+        parsed.record.expect("the record parses")
+    }
+
+    fn delay(decided: &str, published: &str, kind: &str) -> Option<(String, i64)> {
+        let calendar = Calendar::new(Region::EnglandAndWales, &[]);
+        publication_delay(&record(decided, published, kind), &calendar).map(|l| (l.due.to_string(), l.working_days))
+    }
+
+    #[test]
+    fn a_notice_is_due_within_two_working_days() {
+        // Friday's decision is due by Tuesday: the weekend does not count
+        assert_eq!(delay("2022-03-04", "2022-03-08", "executive"), None);
+        assert_eq!(delay("2022-03-04", "2022-03-09", "executive"), Some(("2022-03-08".into(), 3)));
+        // Maundy Thursday's decision: Good Friday and Easter Monday are bank holidays
+        assert_eq!(delay("2022-04-14", "2022-04-20", "executive"), None);
+        assert_eq!(delay("2022-04-14", "2022-04-21", "individual-member"), Some(("2022-04-20".into(), 3)));
+        // published on a Saturday: the working days counted stop at Friday
+        assert_eq!(delay("2022-03-07", "2022-03-12", "executive"), Some(("2022-03-09".into(), 4)));
+        // the rule is the 2012 Regulations': executive decisions only
+        assert_eq!(delay("2022-03-04", "2022-03-20", "committee"), None);
+    }
 }

@@ -156,3 +156,76 @@ fn the_rule_book_covers_every_code_check_reports_here() {
         assert!(readme.contains(&format!("| `{code}` | finding |")), "{code}");
     }
 }
+
+/// `decreg audit` on the imperfect register: (stdout, the page's HTML).
+fn audit(root: &std::path::Path, format: &str) -> (String, String) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = decreg(root, &["audit", "--format", format, "--out", out_dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(out_dir.path().join("audit/index.html")).unwrap();
+    assert!(!out_dir.path().join("site").exists(), "the report is never part of the site");
+    (String::from_utf8(out.stdout).unwrap(), page)
+}
+
+#[test]
+fn the_audit_counts_findings_and_lists_what_to_fix() {
+    let (json, page) = audit(&imperfect(), "json");
+    let a: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(a["records"], 16);
+    assert_eq!(a["findings"].as_u64().unwrap() as usize, expected().len());
+    assert_eq!(a["records_with_findings"], 12);
+    assert_eq!(a["unpublished"], 0);
+    let count = |code: &str| {
+        a["by_rule"].as_array().unwrap().iter().find(|r| r["code"] == code).map(|r| r["count"].as_u64().unwrap())
+    };
+    assert_eq!(count("missing-section"), Some(3));
+    assert_eq!(count("key-decision-notice"), Some(2));
+    assert_eq!(a["by_rule"][0]["code"], "missing-section", "most first");
+    let cabinet = a["by_decision_maker"].as_array().unwrap().iter().find(|g| g["name"] == "Cabinet").unwrap();
+    assert_eq!((cabinet["findings"].as_u64(), cabinet["records"].as_u64()), (Some(8), Some(9)));
+    let undated = a["by_year"].as_array().unwrap().last().unwrap();
+    assert_eq!(undated["name"], "not recorded");
+    // key decisions without 28 clear days: no notice, a short one (17 days), and the urgent ones
+    let notice = a["short_notice"].as_array().unwrap();
+    let library = notice.iter().find(|n| n["id"] == "library-service-redesign").unwrap();
+    assert_eq!((library["notice"].as_str(), library["clear_days"].as_i64()), (Some("2016-02-19"), Some(17)));
+    let waste = notice.iter().find(|n| n["id"] == "waste-collection-vehicle-replacement").unwrap();
+    assert!(waste["notice"].is_null() && waste["urgency"].is_null());
+    assert_eq!(notice.len(), 5);
+    let late = a["late_publication"].as_array().unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!((late[0]["published"].as_str(), late[0]["working_days"].as_i64()), (Some("2022-03-15"), Some(6)));
+    assert_eq!(a["call_in_exemptions"].as_array().unwrap().len(), 1);
+    let problems = a["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 12);
+    assert_eq!(problems[0]["id"], "empty-homes-loan-scheme", "the most recent decision first");
+    assert!(problems[0]["problems"][0]["source"].as_str().unwrap().contains("2012 Regulations"));
+    // the page says the same, for officers
+    assert!(page.contains("<h1>Compliance report</h1>"));
+    assert!(page.contains("15 March 2022"));
+    assert!(page.contains("No notice recorded"));
+    assert!(!page.contains("EXEMPT-CANARY-IMPERFECT"));
+}
+
+#[test]
+fn the_audit_names_records_that_cannot_be_published_first() {
+    let dir = copy_register(&imperfect());
+    let bad = "---\ntitle: Charges for garden waste\ndecision_maker: Cabinet\nstatus: approved\ndecision_date: 2024-02-30\n---\n";
+    std::fs::write(dir.path().join("decisions/garden-waste.md"), bad).unwrap();
+    let (text, page) = audit(dir.path(), "table");
+    assert!(text.contains("1 record cannot be published until its errors are fixed"), "{text}");
+    let first = text.split("Records and their problems\n").nth(1).unwrap();
+    assert!(first.trim_start().starts_with("Charges for garden waste"), "{first}");
+    assert!(first.contains("NOT PUBLISHED"));
+    assert!(page.contains("not published"));
+}
+
+#[test]
+fn the_audit_csv_has_a_row_a_problem() {
+    let (csv, _) = audit(&imperfect(), "csv");
+    let mut lines = csv.split("\r\n").filter(|l| !l.is_empty());
+    let head = lines.next().unwrap();
+    assert!(head.starts_with("severity,code,file,line,"), "{head}");
+    assert_eq!(lines.count(), expected().len());
+    assert!(csv.contains("finding,late-publication,decisions/2022/empty-homes-loan-scheme.md,"));
+}
