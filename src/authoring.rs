@@ -207,6 +207,9 @@ pub fn schema() -> Value {
             "subjects": strings(),
             "related": strings(),
             "supersedes": { "type": "string" },
+            "source": { "type": "object", "additionalProperties": false, "properties": {
+                "url": { "type": "string" }, "system": { "type": "string" }, "id": { "type": "string" },
+                "retrieved": { "type": "string", "format": "date" } } },
             "sections": { "type": "array", "description": "Pure-YAML records: the body as a list of sections.", "items": {
                 "type": "object", "additionalProperties": false, "required": ["heading"], "properties": {
                     "heading": { "type": "string" }, "body": { "type": "string" } } } }

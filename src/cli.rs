@@ -61,6 +61,14 @@ Examples:
   decreg audit --format csv > findings.csv
   decreg audit --format json --out /tmp/decreg")]
     Audit(AuditArgs),
+    /// Bring published decisions into the register as record files.
+    #[command(
+        after_help = "Reads pages saved from a ModernGov site (\"Save page as\", HTML with or without its _files folder,\nor the page's text copied from the browser), one record per decision, under decisions/<year>/.\nImporting a page again updates its record; a record edited since its import is left alone.\n\nExamples:\n  decreg import moderngov saved-pages/\n  decreg import moderngov ieDecisionDetails.aspx-ID-4792.html --force"
+    )]
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// List the records with their computed call-in dates.
     #[command(
         after_help = "Examples:\n  decreg list --call-in open\n  decreg list --status forthcoming --format csv > forthcoming.csv"
@@ -130,6 +138,22 @@ pub struct CheckArgs {
     /// Treat findings and warnings as errors for this run (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportFrom {
+    /// ModernGov decision-details pages (ieDecisionDetails.aspx), saved or copied.
+    Moderngov(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Saved pages, or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Replace records edited since they were imported.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod disk;
+pub mod import;
 pub mod listing;
 pub mod load;
 pub mod markdown;

@@ -45,6 +45,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             return Ok(ExitCode::SUCCESS);
         }
         Command::New(args) => return new(cli, args, today),
+        Command::Import { from: decreg::cli::ImportFrom::Moderngov(args) } => return import(cli, args, today),
         Command::Serve { port } => {
             decreg::serve::serve(&cli.root, *port, today, |url| {
                 println!("serving the register at {url} (Ctrl-C to stop)");
@@ -81,7 +82,12 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             write_stdout(&out)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build(_) | Command::Schema | Command::Completions { .. } | Command::New(_) | Command::Serve { .. } => {
+        Command::Build(_)
+        | Command::Schema
+        | Command::Completions { .. }
+        | Command::New(_)
+        | Command::Serve { .. }
+        | Command::Import { .. } => {
             unreachable!("handled above")
         }
         Command::Report(args) => report(cli, args, &checked),
@@ -179,6 +185,51 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         }
     }
     Ok(if built.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `decreg import moderngov`: the pages, then a table of what became of each.
+fn import(cli: &Cli, args: &decreg::cli::ImportArgs, today: chrono::NaiveDate) -> Result<ExitCode, String> {
+    use decreg::import::Outcome;
+    let bar = if cli.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0)
+    };
+    let progress = |done: usize, all: usize| {
+        bar.set_length(all as u64);
+        bar.set_position(done as u64);
+    };
+    let done = decreg::import::import_moderngov(&cli.root, &args.paths, today, args.force, &progress)?;
+    bar.finish_and_clear();
+    let mut counts = [0usize; 4];
+    let mut table = String::new();
+    for d in &done {
+        let (i, what, detail) = match &d.outcome {
+            Outcome::Imported(p) => (0, "imported", p.display().to_string()),
+            Outcome::Updated(p) => (1, "updated", p.display().to_string()),
+            Outcome::Unchanged(p) => (2, "unchanged", p.display().to_string()),
+            Outcome::Skipped { why } => (3, "skipped", why.clone()),
+        };
+        counts[i] += 1;
+        table.push_str(&format!("{what:<10} {}  {detail}\n", d.page.display()));
+    }
+    if !cli.quiet {
+        eprint!("{table}");
+    }
+    eprintln!(
+        "{} pages: {} imported, {} updated, {} unchanged, {} skipped",
+        done.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    if counts[0] + counts[1] > 0 && !cli.quiet {
+        eprintln!(
+            "next: `decreg check` lists what the imported records lack (findings), `decreg build` publishes them"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn audit(

@@ -121,6 +121,15 @@ pub struct UrgencyView {
     pub notice_published: Option<DateView>,
 }
 
+/// The original page of an imported record.
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginView {
+    pub url: String,
+    /// "ModernGov", as the system calls itself.
+    pub system: Option<String>,
+    pub retrieved: Option<DateView>,
+}
+
 /// Everything the public may see of one decision.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicRecord {
@@ -167,6 +176,8 @@ pub struct PublicRecord {
     pub related: Vec<Link>,
     pub supersedes: Option<Link>,
     pub superseded_by: Option<Link>,
+    /// Where an imported record came from: a link to the original.
+    pub origin: Option<OriginView>,
     pub sections: Vec<SectionView>,
     pub exempt: Option<ExemptNotice>,
 }
@@ -320,6 +331,7 @@ fn make_view(
         related: Vec::new(),
         supersedes: None,
         superseded_by: None,
+        origin: None,
         sections: Vec::new(),
         exempt,
     };
@@ -340,6 +352,11 @@ fn fill_public_fields(
     html: bool,
 ) {
     p.council_status = r.council_status.clone();
+    p.origin = r.origin.as_ref().and_then(|o| {
+        let system =
+            o.system.as_deref().map(|s| if s == "moderngov" { "ModernGov".to_string() } else { s.to_string() });
+        o.url.clone().map(|url| OriginView { url, system, retrieved: dv(o.retrieved) })
+    });
     p.reference = r.reference.clone();
     p.key_decision = r.key_decision;
     p.key_decision_reason = r.key_decision_reason.clone();

@@ -101,6 +101,7 @@ pub const RULES: &[Rule] = &[
     rule("exempt-reason-missing", Finding, "exempt information states why the public interest in withholding it outweighs disclosure", "Local Government Act 1972, Schedule 12A, para. 10"),
     rule("expected-date-missing", Finding, "a forthcoming decision gives the date it is expected (or the earliest)", "2012 Regulations, reg. 9(2) (the notice states when the decision is to be made)"),
     rule("expected-date-passed", Finding, "a forthcoming decision whose expected date has passed is recorded or moved", "2012 Regulations, reg. 9 (the notice is kept up to date)"),
+    rule("status-not-recognised", Finding, "the record gives the spec's `status` for the council's own status words", "records spec: `status`, `council_status` (imported records)"),
     rule("unknown-decision-maker", Finding, "the decision maker is one the council lists in `decision_makers`", "the council's scheme of delegation (register.yaml)"),
     // Slips in writing the register.
     rule("unknown-field", Warning, "fields are ones the spec knows (a misspelt one is not read)", "records spec: fields"),

@@ -343,6 +343,11 @@ impl<'a> Fields<'a> {
         self.diags.push(Diagnostic::error(code, self.path, msg).at(pos).hint(hint));
     }
 
+    pub fn finding(&mut self, code: &'static str, key: &str, msg: impl Into<String>, hint: impl Into<String>) {
+        let pos = self.pos(key);
+        self.diags.push(Diagnostic::finding(code, self.path, msg).at(pos).hint(hint));
+    }
+
     pub fn warning(&mut self, code: &'static str, key: &str, msg: impl Into<String>, hint: impl Into<String>) {
         let pos = self.pos(key);
         self.diags.push(Diagnostic::warning(code, self.path, msg).at(pos).hint(hint));

@@ -464,7 +464,26 @@ pub struct Record {
     pub related: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
+    /// The record's `source:` field: where an imported record came from
+    /// (named apart from `source`, the record's own file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
     pub sections: Vec<Section>,
+}
+
+/// Where an imported record came from: `source: { url, system, id, retrieved }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Origin {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The system it was published with, e.g. `moderngov`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// Its id in that system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<NaiveDate>,
 }
 
 impl Record {

@@ -48,6 +48,7 @@ pub const RECORD_FIELDS: &[&str] = &[
     "subjects",
     "related",
     "supersedes",
+    "source",
     "sections",
 ];
 
@@ -126,18 +127,24 @@ fn read_record(
 ) -> Option<Record> {
     let title = required(f, "title", "the decision's title, e.g. `title: Library Service Review`");
     let decision_maker = required(f, "decision_maker", "who took the decision, e.g. `decision_maker: Cabinet`");
-    let status = required(f, "status", "e.g. `status: approved`").and_then(|s| {
-        let st = Status::parse(&s);
-        if st.is_none() {
-            let names = Status::ALL.map(Status::as_str);
-            let hint = match status_synonym(&s) {
-                Some(m) => format!("did you mean `{m}`? (one of: {})", names.join(", ")),
-                None => one_of(&s, &names),
-            };
-            f.error("invalid-value", "status", format!("unknown status `{s}`"), hint);
-        }
-        st
-    });
+    // A record imported with the council's status words that decreg could
+    // not map gives no `status`: a finding, and it is listed as decided
+    // (noted) when it has a decision date, else as awaiting determination.
+    let unmapped = f.raw("status").is_none() && f.raw("council_status").is_some();
+    if unmapped {
+        let words = f.text("council_status").unwrap_or_default();
+        f.finding(
+            "status-not-recognised",
+            "council_status",
+            format!("the council's status `{words}` is not one decreg knows, and the record gives no `status`"),
+            "add `status:` with the spec's word for it (approved, rejected, noted, deferred, withdrawn, ...)",
+        );
+    }
+    let status = if unmapped {
+        Some(if f.raw("decision_date").is_some() { Status::Noted } else { Status::ForDetermination })
+    } else {
+        read_status(f)
+    };
     let id = read_id(f, path);
     let kind = f.text("kind").map_or(Some(Kind::default()), |k| {
         let kind = Kind::parse(&k);
@@ -184,12 +191,29 @@ fn read_record(
         subjects: f.text_list("subjects").unwrap_or_default(),
         related: f.text_list("related").unwrap_or_default(),
         supersedes: f.text("supersedes"),
+        origin: read_origin(f),
         sections,
     };
     r.effective_from = r.effective_from_given;
     r.call_in = read_call_in(f, r.kind, config);
     let identified = !r.title.is_empty() && !r.decision_maker.is_empty() && status.is_some() && id.is_some();
     identified.then_some(r)
+}
+
+/// `status`, one of the spec's words.
+fn read_status(f: &mut Fields<'_>) -> Option<Status> {
+    required(f, "status", "e.g. `status: approved`").and_then(|s| {
+        let st = Status::parse(&s);
+        if st.is_none() {
+            let names = Status::ALL.map(Status::as_str);
+            let hint = match status_synonym(&s) {
+                Some(m) => format!("did you mean `{m}`? (one of: {})", names.join(", ")),
+                None => one_of(&s, &names),
+            };
+            f.error("invalid-value", "status", format!("unknown status `{s}`"), hint);
+        }
+        st
+    })
 }
 
 fn required(f: &mut Fields<'_>, key: &str, example: &str) -> Option<String> {
@@ -433,6 +457,23 @@ fn read_call_in(f: &mut Fields<'_>, kind: Kind, config: &Config) -> CallIn {
     let d = m.finish(&["subject", "exemption", "deadline", "called_in"]);
     f.diags.extend(d);
     ci
+}
+
+fn read_origin(f: &mut Fields<'_>) -> Option<Origin> {
+    let mut m = f.map("source")?;
+    let origin =
+        Origin { url: m.text("url"), system: m.text("system"), id: m.text("id"), retrieved: m.date("retrieved") };
+    if origin.url.as_ref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+        m.error(
+            "invalid-value",
+            "url",
+            "`source.url` is not a web address",
+            "write a full http:// or https:// address",
+        );
+    }
+    let d = m.finish(&["url", "system", "id", "retrieved"]);
+    f.diags.extend(d);
+    Some(origin)
 }
 
 fn read_meeting(f: &mut Fields<'_>) -> Option<Meeting> {

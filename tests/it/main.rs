@@ -7,6 +7,7 @@ mod canary;
 mod check;
 mod corpus;
 mod findings;
+mod import;
 mod list;
 mod parse_props;
 mod pdf;
