@@ -170,8 +170,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 fn natural_path(r: &Record) -> PathBuf {
     let year = r.year().map_or_else(|| "undated".to_string(), |y| y.to_string());
     let slug = slugify(&r.title);
-    let slug: String = if slug.is_empty() { "decision".to_string() } else { slug.chars().take(80).collect() };
-    PathBuf::from(format!("decisions/{year}/{}.md", slug.trim_end_matches('-')))
+    // long titles make long names: cut at the last whole word within 80
+    let mut cut = slug.as_str();
+    if cut.len() > 80 {
+        cut = &cut[..cut[..80].rfind('-').unwrap_or(80)];
+    }
+    let slug = if cut.is_empty() { "decision" } else { cut.trim_end_matches('-') };
+    PathBuf::from(format!("decisions/{year}/{slug}.md"))
 }
 
 /// [`natural_path`], or beside it with the page's id when another record
@@ -226,6 +231,9 @@ pub struct Record {
     pub call_in: Option<bool>,
     pub call_in_deadline: Option<NaiveDate>,
     pub effective_from: Option<NaiveDate>,
+    pub expected_date: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub contact_officer: Option<String>,
     pub meeting: Option<(Option<String>, Option<NaiveDate>)>,
     pub report_author: Option<String>,
     pub lead_member: Option<String>,
@@ -290,14 +298,33 @@ impl Record {
                     r.areas = value().split(';').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect()
                 }
                 Label::Documents => {
-                    r.documents = f.lines.iter().map(|l| (l.text.clone(), l.href.clone())).collect();
+                    // a document links to a file (or, restricted, to nothing);
+                    // a link to another page of the site is navigation
+                    r.documents = f
+                        .lines
+                        .iter()
+                        .filter(|l| l.href.as_deref().is_none_or(|h| !h.to_lowercase().contains(".aspx")))
+                        .map(|l| (document_title(&l.text), l.href.clone()))
+                        .collect();
                 }
+                Label::Title => r.title = value(),
+                Label::Reference => r.reference = Some(value()).filter(|v| !v.is_empty()),
+                Label::ExpectedDate => {
+                    // "27 Jan 2025 by Cabinet Member for Housing"
+                    let v = value();
+                    let day = v.split(" by ").next().unwrap_or(&v).to_string();
+                    match parse_date(&day) {
+                        Some(d) => r.expected_date = Some(d),
+                        None => r.unread.push((f.printed.clone(), v)),
+                    }
+                }
+                Label::ContactOfficer => r.contact_officer = Some(value()).filter(|v| !v.is_empty()),
             }
         }
         if r.decision_maker.is_empty() {
             return Err("the page names no decision maker (`Decision Maker:`): is it a decision-details page?".into());
         }
-        match page.title.clone().filter(|t| !t.is_empty()) {
+        match page.title.clone().filter(|t| !t.is_empty()).or(Some(r.title.clone()).filter(|t| !t.is_empty())) {
             Some(t) => r.title = t,
             None => {
                 r.title = supplied_title(&r).ok_or("the page has no title, purpose or decision to name it by")?;
@@ -307,15 +334,14 @@ impl Record {
         if r.status.is_none() && r.council_status.is_none() {
             return Err("the page has no `Decision status:`".into());
         }
-        if r.decision_maker.to_lowercase().contains("director") || r.decision_maker.to_lowercase().contains("officer") {
-            r.kind = Some("officer-delegated");
-        }
+        r.kind = kind_of(&r.decision_maker);
         Ok(r)
     }
 
     fn year(&self) -> Option<i32> {
         use chrono::Datelike;
-        self.decision_date.or(self.meeting.as_ref().and_then(|m| m.1)).or(self.published).map(|d| d.year())
+        let meeting = self.meeting.as_ref().and_then(|m| m.1);
+        self.decision_date.or(meeting).or(self.published).or(self.expected_date).map(|d| d.year())
     }
 
     /// The record file's text.
@@ -335,7 +361,14 @@ impl Record {
         if let Some(c) = &self.council_status {
             field(&mut y, "council_status", c);
         }
-        for (key, d) in [("decision_date", self.decision_date), ("published", self.published)] {
+        if let Some(r) = &self.reference {
+            field(&mut y, "reference", r);
+        }
+        for (key, d) in [
+            ("decision_date", self.decision_date),
+            ("expected_date", self.expected_date),
+            ("published", self.published),
+        ] {
             if let Some(d) = d {
                 let _ = writeln!(y, "{key}: {d}");
             }
@@ -368,6 +401,7 @@ impl Record {
             ("report_author", &self.report_author),
             ("lead_member", &self.lead_member),
             ("lead_officer", &self.lead_officer),
+            ("contact_officer", &self.contact_officer),
         ] {
             if let Some(v) = v {
                 field(&mut y, key, v);
@@ -414,13 +448,48 @@ impl Record {
     }
 }
 
+/// Who took the decision, in law, from the decision maker's name: a
+/// portfolio holder alone, or an officer; else the default (executive).
+fn kind_of(decision_maker: &str) -> Option<&'static str> {
+    let m = decision_maker.to_lowercase();
+    let member = ["cabinet member", "portfolio holder", "leader of the council", "executive member", "lead member"];
+    let officer = ["director", "head of", "chief executive", "officer", "manager"];
+    if member.iter().any(|w| m.starts_with(w)) {
+        Some("individual-member")
+    } else if officer.iter().any(|w| m.contains(w)) {
+        Some("officer-delegated")
+    } else {
+        None
+    }
+}
+
+/// A document's title as listed, without the size older sites print
+/// after it ("(112K/bytes)") or ModernGov's note on a restricted one.
+fn document_title(listed: &str) -> String {
+    let mut t = listed.trim().to_string();
+    if let Some(at) = t.rfind(" (") {
+        let tail = &t[at + 2..];
+        if tail.ends_with("bytes)") || tail.ends_with("KB)") || tail.ends_with("MB)") {
+            t.truncate(at);
+        }
+    }
+    t.trim_end_matches("Restricted enclosure").trim().to_string()
+}
+
 /// A title for a page that prints none: the first sentence of its
 /// purpose, else of its decision, marked as supplied.
 fn supplied_title(r: &Record) -> Option<String> {
     let first = ["purpose", "decision"].iter().find_map(|want| {
         r.sections.iter().find(|(h, _)| h.to_lowercase().starts_with(want)).and_then(|(_, p)| p.first())
     })?;
-    let sentence = first.split_inclusive(". ").next().unwrap_or(first).trim().trim_end_matches('.');
+    // "RESOLVED: That the revised policy, attached ..., be adopted" -> "The revised policy"
+    let mut sentence = first.split_inclusive(". ").next().unwrap_or(first).trim().trim_end_matches('.');
+    for lead in ["RESOLVED:", "RESOLVED", "Resolved:", "That ", "that "] {
+        sentence = sentence.strip_prefix(lead).unwrap_or(sentence).trim_start();
+    }
+    let sentence = sentence.split(", ").next().unwrap_or(sentence);
+    let mut chars = sentence.chars();
+    let sentence: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
     let mut title = String::new();
     for word in sentence.split_whitespace() {
         if title.len() + word.len() > 100 {
@@ -499,11 +568,13 @@ pub fn parse_date(v: &str) -> Option<NaiveDate> {
             None
         };
     }
-    NaiveDate::parse_from_str(v, "%d %B %Y").ok()
+    NaiveDate::parse_from_str(v, "%d %B %Y").or_else(|_| NaiveDate::parse_from_str(v, "%d %b %Y")).ok()
 }
 
 /// A link made absolute against the page's address.
 fn absolute(href: &str, base: Option<&str>) -> Option<String> {
+    // a space is not allowed in an address; pages often have them raw
+    let href = &href.trim().replace(' ', "%20");
     if href.starts_with("http://") || href.starts_with("https://") {
         return Some(href.to_string());
     }

@@ -57,6 +57,10 @@ pub enum Label {
     LeadOfficer,
     Areas,
     Documents,
+    Title,
+    Reference,
+    ExpectedDate,
+    ContactOfficer,
 }
 
 /// The labels as pages print them (compared without case, spaces or
@@ -94,6 +98,19 @@ const LABELS: &[(&str, Label)] = &[
     ("wards affected", Label::Areas),
     ("divisions affected", Label::Areas),
     ("accompanying documents", Label::Documents),
+    // older sites' `Label :-value` tables
+    ("subject of decision", Label::Title),
+    ("reference number", Label::Reference),
+    ("date", Label::DecisionDate),
+    ("subject to call-in", Label::CallIn),
+    ("decision to take effect at end of", Label::CallInDeadline),
+    ("attachments", Label::Documents),
+    ("contact officer", Label::ContactOfficer),
+    ("contact officers", Label::ContactOfficer),
+    ("conflicts of interest declared (and dispensations granted by the monitoring officer)", Label::Interests),
+    ("conflicts of interest declared", Label::Interests),
+    // the forward plan's wording, on pages of decisions not yet taken
+    ("decision due", Label::ExpectedDate),
 ];
 
 /// The label a line starts with, and the rest of the line: `Label: value`
@@ -132,11 +149,14 @@ fn saved_from(text: &str) -> Option<String> {
     if let Some(at) = text.find("saved from url=(") {
         let rest = &text[at..];
         let start = rest.find(')')? + 1;
-        let end = rest[start..].find(|c: char| c.is_whitespace() || c == '-').map_or(rest.len(), |e| start + e);
-        let url = rest[start..end].trim();
+        let end = rest[start..].find(|c: char| c.is_whitespace()).map_or(rest.len(), |e| start + e);
+        let url = rest[start..end].trim().trim_end_matches("-->");
         if url.starts_with("http") {
             return Some(url.to_string());
         }
+    }
+    if let Some(url) = canonical(text) {
+        return Some(url);
     }
     let at = text.find("ieDecisionDetails.aspx?")?;
     let start = text[..at].rfind(|c: char| c == '"' || c == '\'' || c.is_whitespace()).map_or(0, |s| s + 1);
@@ -145,6 +165,13 @@ fn saved_from(text: &str) -> Option<String> {
         .map_or(text.len(), |e| at + e);
     let url = text[start..end].replace("&amp;", "&");
     url.starts_with("http").then_some(url)
+}
+
+/// `<link rel="canonical" href="...">`, read with the HTML parser.
+fn canonical(text: &str) -> Option<String> {
+    let doc = Html::parse_document(text);
+    let sel = Selector::parse(r#"link[rel="canonical"]"#).ok()?;
+    doc.select(&sel).find_map(|l| l.value().attr("href")).filter(|h| h.starts_with("http")).map(str::to_string)
 }
 
 /// The decision's id in an address: `ID=4792`.
@@ -261,9 +288,13 @@ fn html_lines(text: &str) -> Vec<Line> {
 /// Marks the line that holds the page's title (the `h1`).
 const TITLE_MARK: &str = "\u{1}title:";
 
+/// The decision's title: ModernGov prints it as `h2.mgSubTitleTxt` under
+/// an `h1` that says "Decision details"; other pages in an `h1`.
 fn html_title(doc: &Html) -> Option<String> {
-    let sel = Selector::parse("h1.mgMainTitleTxt, .mgMainTitleTxt, h1").ok()?;
-    doc.select(&sel).map(|h| collapse(&h.text().collect::<String>())).find(|t| !t.is_empty())
+    let sel = Selector::parse(".mgSubTitleTxt, h1").ok()?;
+    doc.select(&sel)
+        .map(|h| collapse(&h.text().collect::<String>()))
+        .find(|t| !t.is_empty() && !t.eq_ignore_ascii_case("decision details"))
 }
 
 #[derive(Default)]
@@ -290,7 +321,9 @@ fn walk(el: ElementRef<'_>, w: &mut LineWriter) {
             Node::Text(t) => w.text.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
-                if SKIPPED.contains(&name) {
+                // a document's file size, and the links to other pages
+                let other = e.classes().any(|c| c == "mgFileSize" || c == "mgActionList");
+                if SKIPPED.contains(&name) || other {
                     continue;
                 }
                 let Some(child_el) = ElementRef::wrap(child) else { continue };

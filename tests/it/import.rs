@@ -97,3 +97,77 @@ fn a_page_that_is_not_a_decision_is_skipped_and_the_run_goes_on() {
     let (code, _) = import(reg.path(), &["/no/such/folder"]);
     assert_eq!(code, 2);
 }
+
+/// The record files under `dir/decisions`, by path.
+fn records_under(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let root = dir.join("decisions");
+    walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The saved pages of tests/fixtures/moderngov/pages (four sites' markup,
+/// a legacy `:-` one among them, and a text copy) give the records in
+/// expected/, reviewed line by line against EXPECTED.md beside them.
+#[test]
+fn saved_moderngov_pages_give_their_expected_records() {
+    let fixture = fixture("moderngov");
+    let reg = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture.join("register.yaml"), reg.path().join("register.yaml")).unwrap();
+    let (code, said) = import(reg.path(), &[fixture.join("pages").to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("6 pages: 6 imported"), "{said}");
+    let got = records_under(reg.path());
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = std::fs::remove_dir_all(fixture.join("expected/decisions"));
+        for (rel, text) in &got {
+            let to = fixture.join("expected/decisions").join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::write(to, text).unwrap();
+        }
+    }
+    assert_eq!(
+        got,
+        records_under(&fixture.join("expected")),
+        "UPDATE_GOLDEN=1 cargo test rewrites expected/ for review"
+    );
+    // they load without an error; what they lack is reported as findings
+    let (code, report) = check_json(reg.path());
+    assert_eq!(code, 0, "{report:#}");
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"status-not-recognised"), "{codes:?}");
+    // importing the same pages again changes nothing
+    let (_, said) = import(reg.path(), &[fixture.join("pages").to_str().unwrap()]);
+    assert!(said.contains("6 pages: 0 imported, 0 updated, 6 unchanged, 0 skipped"), "{said}");
+    // the register builds, and each page shows what was imported
+    let out = reg.path().join("output");
+    let built = decreg(reg.path(), &["build", "--no-pdf", "--out", out.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let page = std::fs::read_to_string(
+        out.join("site/decisions/riverside-depot-fleet-electrification-charging-infrastructure/index.html"),
+    )
+    .unwrap()
+    .replace("&#x2F;", "/");
+    for fact in [
+        "Riverside Depot: Fleet Electrification &amp; Charging Infrastructure",
+        "Recommendations Approved",
+        "Priya Venkataraman",
+        "“charge overnight, collect by day”",
+        "(ii) To delegate authority to the Director of Environment",
+        "Appendix A - Fleet Transition Plan 2024–2030",
+        "https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=4127",
+    ] {
+        assert!(page.contains(fact), "{fact}");
+    }
+    let odd =
+        std::fs::read_to_string(out.join("site/decisions/the-revised-street-trading-policy-2025-2030/index.html"))
+            .unwrap();
+    assert!(odd.contains("(title supplied)") && odd.contains("Awaiting Implementation - Subject to Scrutiny"));
+}
