@@ -44,6 +44,9 @@ pub fn structure(s: &Summary, r: &Record) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     (&s.id, s.status, s.call_in_state, &s.deadline, &s.date, s.year, &s.month, &s.published).hash(&mut h);
     (&s.expected_date, &s.decision_maker, &s.areas, &s.subjects, s.exempt, s.key_decision).hash(&mut h);
+    // what the statistics page counts: an edit to any of it is a full build
+    (s.kind, &s.decision_date, &s.exempt_paragraphs, s.call_in_subject, s.called_in, s.call_in_outcome).hash(&mut h);
+    (&s.forward_plan_published, s.urgency).hash(&mut h);
     (&r.related, &r.supersedes).hash(&mut h);
     public::copied_documents(r).for_each(|d| d.hash(&mut h));
     h.finish()

@@ -58,7 +58,6 @@ struct Row<'a> {
 }
 
 fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
-    let decided = s.status != "forthcoming" && s.status != "for-determination";
     Row {
         id: &s.id,
         url: format!("{base}decisions/{}/", s.id),
@@ -68,7 +67,8 @@ fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
         status: s.status,
         key_decision: s.key_decision,
         exempt: s.exempt,
-        decision_date: s.date.as_ref().filter(|_| decided).map(|d| d.iso.as_str()),
+        // as recorded: a decided record without one has none here either
+        decision_date: s.decision_date.as_deref(),
         expected_date: s.expected_date.as_ref().map(|d| d.iso.as_str()),
         published: s.published.as_ref().map(|d| d.iso.as_str()),
         call_in_state: s.call_in_state,

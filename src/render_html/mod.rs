@@ -3,8 +3,10 @@
 //! rendered from [`crate::public`] views only. Decision pages are rendered
 //! and written in parallel; listings are built from light summaries.
 
+mod charts;
 mod data;
 mod pages;
+pub mod statistics;
 mod summary;
 
 pub use summary::Summary;
@@ -31,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/html/search.html")),
     ("404.html", include_str!("../../templates/html/404.html")),
     ("audit.html", include_str!("../../templates/html/audit.html")),
+    ("statistics.html", include_str!("../../templates/html/statistics.html")),
 ];
 
 /// Static assets copied into the site, by path.
@@ -133,6 +136,7 @@ fn nav_of(template: &str) -> &'static str {
         "call-in.html" => "call-in",
         "forward-plan.html" => "forward-plan",
         "search.html" => "search",
+        "statistics.html" => "statistics",
         _ => "home",
     }
 }

@@ -40,6 +40,15 @@ pub struct Summary {
     pub subjects: Vec<String>,
     /// A sentence or two for feeds and result lists.
     pub excerpt: String,
+    /// What the statistics page counts (public facts only).
+    #[serde(deserialize_with = "known")]
+    pub kind: Label,
+    pub decision_date: Option<String>,
+    pub exempt_paragraphs: Vec<u32>,
+    pub call_in_subject: bool,
+    pub called_in: bool,
+    #[serde(deserialize_with = "known_or_none")]
+    pub call_in_outcome: Option<Label>,
 }
 
 impl Summary {
@@ -79,6 +88,12 @@ impl Summary {
             areas: p.areas.clone(),
             subjects: p.subjects.clone(),
             excerpt,
+            kind: p.kind,
+            decision_date: p.decision_date.as_ref().map(|d| d.iso.clone()),
+            exempt_paragraphs: p.exempt.as_ref().map(|e| e.paragraphs.clone()).unwrap_or_default(),
+            call_in_subject: p.call_in.subject,
+            called_in: p.call_in.called_in.is_some(),
+            call_in_outcome: p.call_in.called_in.as_ref().and_then(|c| c.outcome_label),
         }
     }
 

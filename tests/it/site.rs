@@ -308,6 +308,17 @@ fn hostile_records_render_harmlessly() {
         "sub",
         "details",
         "summary",
+        // the statistics page's charts, drawn by decreg (names in them are text)
+        "figure",
+        "svg",
+        "desc",
+        "defs",
+        "pattern",
+        "rect",
+        "path",
+        "circle",
+        "line",
+        "text",
     ];
     let mut pages = 0;
     for (name, bytes) in files(&dir.path().join("site")) {
@@ -386,4 +397,38 @@ fn a_killed_build_leaves_the_previous_output_byte_identical() {
         .filter(|n| n.contains(".staging-") || n.contains(".old-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// The statistics page and its figures: public facts only, an exempt
+/// decision counted in totals and by paragraph and nowhere else.
+#[test]
+fn statistics_count_public_facts_and_keep_exempt_text_out() {
+    let (_dir, site) = sample_site();
+    let stats: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("statistics.json")).unwrap()).unwrap();
+    let all = &stats[0];
+    assert!(all["year"].is_null());
+    let decisions: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("decisions.json")).unwrap()).unwrap();
+    let taken: Vec<&serde_json::Value> =
+        decisions.as_array().unwrap().iter().filter(|d| !d["decision_date"].is_null()).collect();
+    assert_eq!(all["decisions"].as_u64().unwrap() as usize, taken.len());
+    let exempt = taken.iter().filter(|d| d["exempt"] == true).count();
+    assert!(exempt > 0, "the sample register has an exempt decision");
+    assert_eq!(all["exempt"].as_u64().unwrap() as usize, exempt);
+    let by_paragraph: u64 =
+        all["exempt_by_paragraph"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert!(by_paragraph >= exempt as u64);
+    let page = std::fs::read_to_string(site.join("statistics/index.html")).unwrap();
+    assert!(page.contains("<svg class=\"chart\"") && page.contains("<title id=\"key-chart-title\">"));
+    for year in stats.as_array().unwrap().iter().skip(1) {
+        let y = year["year"].as_i64().unwrap();
+        assert!(site.join(format!("statistics/{y}/index.html")).is_file(), "{y}");
+        assert!(page.contains(&format!("href=\"../statistics/{y}/\"")), "{y}");
+    }
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("href=\"statistics/\""));
+    for path in ["statistics.json", "statistics.csv", "statistics/index.html"] {
+        assert!(!contains(&std::fs::read(site.join(path)).unwrap(), b"EXEMPT-CANARY-7f3a"), "{path}");
+    }
 }
