@@ -81,31 +81,43 @@ pub struct Spread {
     pub max: i64,
 }
 
-/// The years with decisions in them, newest first.
-pub fn years(summaries: &[Summary]) -> Vec<i32> {
-    let mut years: Vec<i32> = summaries.iter().filter_map(decided_on).map(|d| chrono::Datelike::year(&d)).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    years
+/// A decision taken, with its dates read once.
+struct Taken<'a> {
+    s: &'a Summary,
+    decided: NaiveDate,
+    published: Option<NaiveDate>,
+    notice: Option<NaiveDate>,
 }
 
-fn decided_on(s: &Summary) -> Option<NaiveDate> {
-    s.decision_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
-
-fn day(d: Option<&crate::public::DateView>) -> Option<NaiveDate> {
-    d.and_then(|d| NaiveDate::parse_from_str(&d.iso, "%Y-%m-%d").ok())
+fn iso(d: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
 }
 
 impl Statistics {
-    /// The figures of the decisions taken in `year` (all, when `None`).
-    pub fn of(summaries: &[Summary], year: Option<i32>) -> Statistics {
+    /// The figures of the whole register, then of each year of decisions,
+    /// newest first. Each decision's dates are read once.
+    pub fn of_all(summaries: &[Summary]) -> Vec<Statistics> {
         use chrono::Datelike;
-        let taken: Vec<(&Summary, NaiveDate)> = summaries
+        let taken: Vec<Taken> = summaries
             .iter()
-            .filter_map(|s| decided_on(s).map(|d| (s, d)))
-            .filter(|(_, d)| year.is_none_or(|y| d.year() == y))
+            .filter_map(|s| {
+                let decided = iso(s.decision_date.as_deref()?)?;
+                let published = s.published.as_ref().and_then(|d| iso(&d.iso));
+                let notice = s.forward_plan_published.as_ref().and_then(|d| iso(&d.iso));
+                Some(Taken { s, decided, published, notice })
+            })
             .collect();
+        let mut by_year: BTreeMap<i32, Vec<&Taken>> = BTreeMap::new();
+        for t in &taken {
+            by_year.entry(t.decided.year()).or_default().push(t);
+        }
+        let mut out = vec![Statistics::of(None, taken.iter())];
+        out.extend(by_year.iter().rev().map(|(y, list)| Statistics::of(Some(*y), list.iter().copied())));
+        out
+    }
+
+    fn of<'a>(year: Option<i32>, taken: impl Iterator<Item = &'a Taken<'a>>) -> Statistics {
+        use chrono::Datelike;
         let mut months: BTreeMap<String, [usize; 5]> = BTreeMap::new();
         let mut key = KeyDecisions::default();
         let mut paragraphs: BTreeMap<u32, usize> = BTreeMap::new();
@@ -113,13 +125,15 @@ impl Statistics {
         let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
         let mut delays: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
         let mut makers: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut exempt = 0;
-        for &(s, d) in &taken {
+        let (mut exempt, mut decisions) = (0, 0);
+        for t in taken {
+            let (s, d) = (t.s, t.decided);
+            decisions += 1;
             let kind = KINDS.iter().position(|(k, _)| *k == s.kind).unwrap_or(0);
             months.entry(format!("{:04}-{:02}", d.year(), d.month())).or_default()[kind] += 1;
             if s.key_decision {
                 key.key += 1;
-                let notice = day(s.forward_plan_published.as_ref()).map(|n| (d - n).num_days() - 1);
+                let notice = t.notice.map(|n| (d - n).num_days() - 1);
                 match (s.urgency, notice) {
                     (_, Some(days)) if days >= 28 => key.with_notice += 1,
                     (Some(u), _) if u.starts_with("General") => key.general_exception += 1,
@@ -133,14 +147,12 @@ impl Statistics {
                     *paragraphs.entry(*p).or_default() += 1;
                 }
             }
-            if s.call_in_subject {
-                call_in.subject += 1;
-            }
+            call_in.subject += usize::from(s.call_in_subject);
             if s.called_in {
                 call_in.requests += 1;
                 *outcomes.entry(s.call_in_outcome.unwrap_or("not recorded")).or_default() += 1;
             }
-            if let Some(p) = day(s.published.as_ref()).filter(|p| *p >= d) {
+            if let Some(p) = t.published.filter(|p| *p >= d) {
                 delays.entry(d.year()).or_default().push((p - d).num_days());
             }
             *makers.entry(&s.decision_maker).or_default() += 1;
@@ -150,7 +162,7 @@ impl Statistics {
         top.truncate(10);
         Statistics {
             year,
-            decisions: taken.len(),
+            decisions,
             by_month: fill_months(months),
             key,
             exempt_by_paragraph: paragraphs
@@ -209,22 +221,21 @@ pub fn write_statistics(
     summaries: &[Summary],
     out: &crate::output::Staging,
 ) -> Result<(), crate::load::Error> {
-    let years = years(summaries);
-    let mut all = Vec::with_capacity(years.len() + 1);
-    for year in std::iter::once(None).chain(years.iter().copied().map(Some)) {
-        let stats = Statistics::of(summaries, year);
+    let all = Statistics::of_all(summaries);
+    let years: Vec<i32> = all.iter().filter_map(|s| s.year).collect();
+    for stats in &all {
+        let year = stats.year;
         let mut ctx = tera::Context::new();
-        ctx.insert("stats", &stats);
+        ctx.insert("stats", stats);
         ctx.insert("years", &years);
         ctx.insert("kinds", &KINDS);
-        ctx.insert("charts", &charts_of(&stats));
-        ctx.insert("reading", &reading_of(&stats));
+        ctx.insert("charts", &charts_of(stats));
+        ctx.insert("reading", &reading_of(stats));
         let (path, depth) = match year {
             None => ("statistics/index.html".to_string(), 1),
             Some(y) => (format!("statistics/{y}/index.html"), 2),
         };
         out.write(&path, r.render("statistics.html", depth, &mut ctx)?.as_bytes())?;
-        all.push(stats);
     }
     let json = serde_json::to_string_pretty(&all).unwrap_or_default();
     out.write("statistics.json", (json + "\n").as_bytes())?;
