@@ -200,8 +200,10 @@ fn write_site(
         );
         listings?;
         let pieces_at = open_data?;
-        render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
         timings.push(("listings and open data", stage.elapsed()));
+        let stage = Instant::now();
+        render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
+        timings.push(("statistics pages", stage.elapsed()));
         let recipes = recipes.into_kept();
         Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes, pieces_at))
     })();
