@@ -131,14 +131,14 @@ impl Staging {
                 // a spare no build took (another build's, or a failed rename)
                 let _ = fs::remove_dir_all(&old);
             }
-            fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, &e))?;
-            if let Err(e) = fs::rename(&self.dir, &self.target) {
+            rename_patiently(&self.target, &old).map_err(|e| held_open(&self.target, &e))?;
+            if let Err(e) = rename_patiently(&self.dir, &self.target) {
                 // put the previous output back before reporting
-                let _ = fs::rename(&old, &self.target);
-                return Err(Error::io(&self.target, &e));
+                let _ = rename_patiently(&old, &self.target);
+                return Err(held_open(&self.target, &e));
             }
         } else {
-            fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, &e))?;
+            rename_patiently(&self.dir, &self.target).map_err(|e| held_open(&self.target, &e))?;
         }
         Ok(())
     }
@@ -146,6 +146,66 @@ impl Staging {
     /// Abandons the build: the staging folder is removed, the target untouched.
     pub fn discard(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// How long a rename waits, in all, for another program to let go of a
+/// file: a virus scan or a search indexer on Windows holds a new file for
+/// a moment, and a rename of its folder fails until it lets go.
+const RENAME_WAITS_MS: [u64; 6] = [50, 100, 200, 400, 800, 1600];
+
+/// Renames `from` to `to`, retrying while another program holds a file.
+fn rename_patiently(from: &Path, to: &Path) -> std::io::Result<()> {
+    retry_while_held(|| fs::rename(from, to), held_by_another_program, &RENAME_WAITS_MS)
+}
+
+/// Runs `op` until it succeeds, fails otherwise than `held`, or the
+/// waits (in milliseconds) run out.
+fn retry_while_held<T>(
+    mut op: impl FnMut() -> std::io::Result<T>,
+    held: impl Fn(&std::io::Error) -> bool,
+    waits_ms: &[u64],
+) -> std::io::Result<T> {
+    let mut waits = waits_ms.iter();
+    loop {
+        match op() {
+            Err(e) if held(&e) => match waits.next() {
+                Some(&ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+                None => return Err(e),
+            },
+            done => return done,
+        }
+    }
+}
+
+/// Whether an error says another program has the file open: on Windows
+/// a folder cannot be renamed while a file in it is open without
+/// FILE_SHARE_DELETE (access denied, sharing or lock violation). Unix
+/// renames regardless, so there nothing is worth waiting for.
+fn held_by_another_program(e: &std::io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        matches!(e.raw_os_error(), Some(5 | 32 | 33))
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// The error of a rename that failed, saying what to do when another
+/// program held a file.
+fn held_open(path: &Path, e: &std::io::Error) -> Error {
+    if !held_by_another_program(e) {
+        return Error::io(path, e);
+    }
+    Error {
+        path: path.to_path_buf(),
+        what: format!(
+            "cannot be replaced: a file in it is open in another program ({e}). Close it (a browser tab \
+             showing the file, an editor, a virus scan) and build again; what was published before is unchanged"
+        ),
     }
 }
 
@@ -483,7 +543,7 @@ pub fn finish_overlay(out: &Path) -> Result<(), Error> {
             if put == Put::KeepSpare {
                 keep_as_spare(out, folder, rel, &to);
             }
-            fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
+            rename_patiently(&from, &to).map_err(|e| held_open(&to, &e))?;
         }
     }
     fs::remove_file(&journal).map_err(|e| Error::io(&journal, &e))?;
@@ -679,6 +739,50 @@ fn remove_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rename_waits_while_another_program_holds_a_file_then_gives_up() {
+        let held = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let is_held = |e: &std::io::Error| e.kind() == std::io::ErrorKind::PermissionDenied;
+        let mut tries = 0;
+        let done = retry_while_held(
+            || {
+                tries += 1;
+                if tries < 3 {
+                    Err(held())
+                } else {
+                    Ok(tries)
+                }
+            },
+            is_held,
+            &[0, 0, 0],
+        );
+        assert_eq!(done.unwrap(), 3, "let go after two waits: the third try renames");
+
+        let mut tries = 0;
+        let gave_up = retry_while_held(
+            || -> std::io::Result<()> {
+                tries += 1;
+                Err(held())
+            },
+            is_held,
+            &[0, 0],
+        );
+        assert!(gave_up.is_err());
+        assert_eq!(tries, 3, "one try, then one after each wait");
+
+        let mut tries = 0;
+        let other = retry_while_held(
+            || -> std::io::Result<()> {
+                tries += 1;
+                Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+            },
+            is_held,
+            &[0, 0],
+        );
+        assert!(other.is_err());
+        assert_eq!(tries, 1, "an error no other program causes is not retried");
+    }
 
     #[test]
     fn publishes_and_replaces_its_own_output() {

@@ -23,12 +23,19 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Liberation Sans (SIL Open Font License), metric-compatible with the
-/// Arial councils use; DejaVu Sans Mono comes from typst-assets.
+/// Arial councils use, and DejaVu Sans Mono for code (the copies
+/// typst-assets ships: taking them from its `fonts()` linked in all 9.6 MB
+/// of its fonts, New Computer Modern and Libertinus that no PDF uses).
 const FONTS: &[&[u8]] = &[
     include_bytes!("../../templates/fonts/LiberationSans-Regular.ttf"),
     include_bytes!("../../templates/fonts/LiberationSans-Bold.ttf"),
     include_bytes!("../../templates/fonts/LiberationSans-Italic.ttf"),
     include_bytes!("../../templates/fonts/LiberationSans-BoldItalic.ttf"),
+    // in typst-assets' order, so the PDFs stay byte for byte as they were
+    include_bytes!("../../templates/fonts/DejaVuSansMono-Bold.ttf"),
+    include_bytes!("../../templates/fonts/DejaVuSansMono-BoldOblique.ttf"),
+    include_bytes!("../../templates/fonts/DejaVuSansMono-Oblique.ttf"),
+    include_bytes!("../../templates/fonts/DejaVuSansMono.ttf"),
 ];
 
 /// The Typst engine with decreg's templates (or a register's overrides)
@@ -57,7 +64,7 @@ impl Pdf {
         let mut hasher = std::hash::DefaultHasher::new();
         sources.hash(&mut hasher);
         env!("CARGO_PKG_VERSION").hash(&mut hasher);
-        let fonts: Vec<&'static [u8]> = FONTS.iter().copied().chain(typst_assets::fonts().filter(is_mono)).collect();
+        let fonts: Vec<&'static [u8]> = FONTS.to_vec();
         let faces: usize =
             fonts.iter().map(|f| typst::text::Font::iter(typst::foundations::Bytes::new(*f)).count()).sum();
         if faces == 0 {
@@ -132,10 +139,4 @@ impl Pdf {
         };
         Error { path: Path::new("templates/typst").join(template), what }
     }
-}
-
-/// DejaVu Sans Mono, for code in records, from typst-assets' fonts.
-fn is_mono(font: &&'static [u8]) -> bool {
-    typst::text::Font::iter(typst::foundations::Bytes::new(*font))
-        .any(|f| f.info().family.to_lowercase().contains("dejavu sans mono"))
 }
