@@ -61,6 +61,16 @@ fn kept(w: &str) -> bool {
     !w.is_empty() && w.len() <= MAX_WORD && (w.len() > 1 || w.as_bytes()[0].is_ascii_digit())
 }
 
+/// Whether a folded word of a title is indexed: as [`kept`], and also a
+/// single letter that names something ("Zone G", "Phase F", "Block C"),
+/// so that a title typed whole finds that decision before its siblings.
+/// "a" and "i" are mostly words, and "s" is what a possessive leaves
+/// ("Mary’s"); those are left out. `search.js` asks for single letters
+/// without requiring them, since only titles have them.
+fn kept_in_title(w: &str) -> bool {
+    kept(w) || (w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase() && !matches!(w, "a" | "i" | "s"))
+}
+
 /// The terms of a public record.
 pub fn terms(p: &PublicRecord) -> Terms {
     let mut title = String::new();
@@ -84,7 +94,7 @@ pub fn terms(p: &PublicRecord) -> Terms {
     }
     // (in the title, in a label, times in the text) per word
     let mut counts: FxHashMap<&str, (bool, bool, u32)> = FxHashMap::default();
-    for w in title.split(' ').filter(|w| kept(w)) {
+    for w in title.split(' ').filter(|w| kept_in_title(w)) {
         counts.entry(w).or_default().0 = true;
     }
     for w in labels.split(' ').filter(|w| kept(w)) {
@@ -209,6 +219,15 @@ mod tests {
     fn words_fold_case_and_accents_and_split_on_the_rest() {
         let w = words("Café Révisé: £1.2m for the Council’s “Station Quarter” a 5 x");
         assert_eq!(w, ["cafe", "revise", "1", "2m", "for", "the", "council", "station", "quarter", "5"]);
+    }
+
+    #[test]
+    fn a_title_keeps_the_letters_that_name_things_and_the_text_does_not() {
+        let mut title = String::new();
+        fold("Residents’ Parking – St Mary’s Zone G, Block C: a Phase I plan", &mut title);
+        let terms: Vec<&str> = title.split(' ').filter(|w| kept_in_title(w)).collect();
+        assert_eq!(terms, ["residents", "parking", "st", "mary", "zone", "g", "block", "c", "phase", "plan"]);
+        assert!(!kept("g"), "a letter in the text is not a term");
     }
 
     #[test]

@@ -121,15 +121,19 @@ function shard(prefix) {
   return shardCache.get(prefix);
 }
 
+// The shard a word would be in, if any (one at most).
+async function ownShard(word) {
+  for (let n = Math.min(word.length, maxPrefix); n >= 1; n--) {
+    if (shardSet.has(word.slice(0, n))) return [await shard(word.slice(0, n))];
+  }
+  return [];
+}
+
 // The shards a word's terms are in: the one with the longest prefix of the
 // word and, when that has no term that is the whole word (a word being
 // typed: "educ"), a few whose prefixes begin with the word.
 async function shardsFor(word) {
-  let own = null;
-  for (let n = Math.min(word.length, maxPrefix); n >= 1 && !own; n--) {
-    if (shardSet.has(word.slice(0, n))) own = word.slice(0, n);
-  }
-  const found = own ? [await shard(own)] : [];
+  const found = await ownShard(word);
   if (found.some((s) => s.terms.some((t) => t.term === word))) return found;
   const under = manifest.shards.filter((p) => p.length > word.length && p.startsWith(word));
   if (under.length <= MAX_SHARDS_UNDER) found.push(...(await Promise.all(under.map(shard))));
@@ -139,21 +143,43 @@ async function shardsFor(word) {
 // ---- the query
 
 // The words of a text as the index keeps them (see fold() and kept() in src/search/mod.rs).
-function words(text) {
+// Left out of a query that has other words: too common to tell decisions
+// apart, costly to fetch, and they would cut a title typed whole.
+const COMMON = new Set(["and", "the", "of", "for", "to", "in", "on", "at", "by", "from", "with", "or", "an", "into"]);
+
+// The words every result must have, the letters that only rank (see
+// kept_in_title() in src/search/mod.rs), and whether words were cut.
+function queryTerms(text) {
+  const folded = [...new Set(words(text, true))];
+  const letters = folded.filter((w) => /^[a-z]$/.test(w) && !"ais".includes(w));
+  let all = folded.filter((w) => w.length > 1 || /[0-9]/.test(w));
+  if (all.some((w) => !COMMON.has(w))) all = all.filter((w) => !COMMON.has(w));
+  return { words: all.slice(0, MAX_WORDS), letters, cut: all.length > MAX_WORDS };
+}
+
+function words(text, withLetters = false) {
   return text
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0 && w.length <= 40 && (w.length > 1 || /[0-9]/.test(w)));
+    .filter((w) => w.length > 0 && w.length <= 40 && (w.length > 1 || withLetters || /[0-9]/.test(w)));
 }
 
-// Scores every decision that has all the words: for each word the best of
-// its matching terms (a whole-word match counts more than a longer word it
-// begins), times how rare the word is.
-async function match(queryWords) {
+// A weight (terms() in src/search/mod.rs) is 8 for the title + 4 for a
+// label (decision maker, area, subject) + 1-3 for the text.
+const IN_TITLE = 8;
+const IN_LABEL = 4;
+
+// The decisions with all the words, ranked by how many of the words their
+// title and labels hold, then their title, then a score (weight times
+// rarity), then newest first. A whole word counts more than a longer word
+// it begins ("educ" while typing).
+async function match(queryWords, letters) {
   const n = manifest.docs;
   const score = new Float32Array(n);
+  const named = new Float32Array(n); // words in the title or a label
+  const titled = new Float32Array(n); // words in the title
   const hits = new Uint8Array(n);
   const shardsOf = await Promise.all(queryWords.map(shardsFor));
   for (const [i, word] of queryWords.entries()) {
@@ -165,19 +191,43 @@ async function match(queryWords) {
         const factor = t.term === word ? 1 : 0.6;
         eachPosting(s, t, (doc, weight) => {
           const w = weight * factor;
-          if (!(best.get(doc) >= w)) best.set(doc, w);
+          const title = weight >= IN_TITLE ? factor : 0;
+          const label = weight % IN_TITLE >= IN_LABEL ? factor : 0;
+          const was = best.get(doc);
+          if (!was) best.set(doc, { w, title, named: Math.max(title, label) });
+          else {
+            was.w = Math.max(was.w, w);
+            was.title = Math.max(was.title, title);
+            was.named = Math.max(was.named, title, label);
+          }
         });
       }
     }
     const idf = Math.log(1 + n / Math.max(best.size, 1));
-    for (const [doc, w] of best) {
-      score[doc] += idf * w;
+    for (const [doc, b] of best) {
+      score[doc] += idf * b.w;
+      titled[doc] += b.title;
+      named[doc] += b.named;
       hits[doc]++;
+    }
+  }
+  // A letter ("Zone G") is a term only in titles: it ranks, never filters.
+  const letterShards = await Promise.all(letters.map(ownShard));
+  for (const [i, letter] of letters.entries()) {
+    for (const s of letterShards[i]) {
+      for (const t of s.terms) {
+        if (t.term !== letter) continue;
+        eachPosting(s, t, (doc) => {
+          titled[doc]++;
+          named[doc]++;
+        });
+      }
     }
   }
   const docs = [];
   for (let d = 0; d < n; d++) if (hits[d] === queryWords.length) docs.push(d);
-  return { docs, score };
+  const rank = (a, b) => named[b] - named[a] || titled[b] - titled[a] || score[b] - score[a] || a - b;
+  return { docs, rank };
 }
 
 // ---- filters
@@ -325,8 +375,7 @@ async function run(record) {
   const thisRun = ++runs;
   if (record) writeParams();
   const q = input.value.trim();
-  const all = [...new Set(words(q))];
-  const queryWords = all.slice(0, MAX_WORDS);
+  const { words: queryWords, letters, cut: wordsCut } = queryTerms(q);
   const chosen = chosenFilters();
   list.replaceChildren();
   shown = 0;
@@ -338,8 +387,8 @@ async function run(record) {
   }
   status.textContent = "Searching…";
   let docs;
-  let score = null;
-  if (queryWords.length > 0) ({ docs, score } = await match(queryWords));
+  let rank = null;
+  if (queryWords.length > 0) ({ docs, rank } = await match(queryWords, letters));
   else docs = Array.from({ length: manifest.docs }, (_, d) => d);
   if (thisRun !== runs) return;
   updateCounts(docs, chosen);
@@ -350,11 +399,11 @@ async function run(record) {
   }
   // documents are numbered newest first
   if (sortSelect.value === "oldest") docs.reverse();
-  else if (sortSelect.value !== "newest" && score) docs.sort((a, b) => score[b] - score[a] || a - b);
+  else if (sortSelect.value !== "newest" && rank) docs.sort(rank);
   results = docs;
   const n = results.length;
   const what = q ? ` for “${q}”` : "";
-  const cut = all.length > MAX_WORDS ? ` Only the first ${MAX_WORDS} words were searched for.` : "";
+  const cut = wordsCut ? ` Only the first ${MAX_WORDS} words were searched for.` : "";
   status.textContent = (n === 0 ? `No decisions found${what}.` : `${n} decision${n === 1 ? "" : "s"} found${what}.`) + cut;
   await showMore(queryWords, thisRun);
 }
@@ -389,7 +438,7 @@ async function start() {
     run(true);
   });
   sortSelect.addEventListener("change", () => run(true));
-  more.addEventListener("click", () => showMore([...new Set(words(input.value))].slice(0, MAX_WORDS), runs));
+  more.addEventListener("click", () => showMore(queryTerms(input.value).words, runs));
   await run(false);
 }
 
