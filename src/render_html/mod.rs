@@ -145,11 +145,45 @@ fn nav_of(template: &str) -> &'static str {
 /// stylesheet (the pages' Content-Security-Policy allows no inline style).
 pub fn write_assets(out: &Staging, config: &Config) -> Result<(), Error> {
     for (path, text) in ASSETS {
-        out.write(path, text.as_bytes())?;
+        let served = if path.ends_with(".js") { without_comments(text) } else { text.to_string() };
+        out.write(path, served.as_bytes())?;
     }
     let colour = format!(":root {{ --council: {}; }}\n", config.primary_colour);
     out.write("assets/council.css", colour.as_bytes())
 }
 
+/// A script as the site serves it: without its comment lines, blank lines
+/// and indentation, which are a quarter of search.js and would be fetched
+/// by every first search (many hosts do not compress). search.js has no
+/// string that spans lines, so no line is changed inside one.
+fn without_comments(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    for line in script.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 pub use data::{csv_row, ics_events, json_row, write_open_data, PiecesAt};
 pub use pages::{decision_page, remade, write_decision_pages, write_listings, Recipe, Recipes};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_are_served_without_comment_lines_and_indentation() {
+        let served = without_comments("// why\nfunction f() {\n  // because\n  return `a // b`;\n\n}\n");
+        assert_eq!(served, "function f() {\nreturn `a // b`;\n}\n");
+    }
+
+    #[test]
+    fn no_script_has_a_template_string_across_lines_that_trimming_would_change() {
+        for (path, text) in ASSETS.iter().filter(|(p, _)| p.ends_with(".js")) {
+            for (n, line) in text.lines().enumerate() {
+                assert!(line.matches('`').count() % 2 == 0, "{path}:{}: a template string spans lines", n + 1);
+            }
+        }
+    }
+}

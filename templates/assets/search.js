@@ -166,6 +166,15 @@ function words(text, withLetters = false) {
     .filter((w) => w.length > 0 && w.length <= 40 && (w.length > 1 || withLetters || /[0-9]/.test(w)));
 }
 
+// A word without one common ending, so that word forms match
+// ("allowances"/"allowance", "regenerate"/"regeneration").
+const ENDINGS = ["ations", "ation", "ating", "ated", "ates", "ate", "ings", "ing", "ies", "es", "ed", "s", "e", "y"];
+function stem(w) {
+  if (/[0-9]/.test(w)) return w;
+  const e = ENDINGS.find((e) => w.length - e.length >= 4 && w.endsWith(e));
+  return e ? w.slice(0, -e.length) : w;
+}
+
 // A weight (terms() in src/search/mod.rs) is 8 for the title + 4 for a
 // label (decision maker, area, subject) + 1-3 for the text.
 const IN_TITLE = 8;
@@ -173,8 +182,8 @@ const IN_LABEL = 4;
 
 // The decisions with all the words, ranked by how many of the words their
 // title and labels hold, then their title, then a score (weight times
-// rarity), then newest first. A whole word counts more than a longer word
-// it begins ("educ" while typing).
+// rarity), then newest first. A whole word counts more than another form
+// of it, and that more than a longer word it begins ("educ" while typing).
 async function match(queryWords, letters) {
   const n = manifest.docs;
   const score = new Float32Array(n);
@@ -185,10 +194,11 @@ async function match(queryWords, letters) {
   for (const [i, word] of queryWords.entries()) {
     const shards = shardsOf[i];
     const best = new Map();
+    const root = stem(word);
     for (const s of shards) {
       for (const t of s.terms) {
-        if (!t.term.startsWith(word)) continue;
-        const factor = t.term === word ? 1 : 0.6;
+        const factor = t.term === word ? 1 : stem(t.term) === root ? 0.8 : t.term.startsWith(word) ? 0.6 : 0;
+        if (!factor) continue;
         eachPosting(s, t, (doc, weight) => {
           const w = weight * factor;
           const title = weight >= IN_TITLE ? factor : 0;
