@@ -345,13 +345,14 @@ function el(tag, attrs, text) {
   return node;
 }
 
-// The text with each word that begins with a query word marked.
-function marked(tag, attrs, text, queryWords) {
+// The text with each word that begins with a query word, or is one of its
+// letters, marked.
+function marked(tag, attrs, text, terms) {
   const node = el(tag, attrs);
   let last = 0;
   for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const folded = words(m[0]);
-    if (!folded.some((f) => queryWords.some((w) => f.startsWith(w)))) continue;
+    const folded = words(m[0], true);
+    if (!folded.some((f) => terms.letters.includes(f) || terms.words.some((w) => f.startsWith(w)))) continue;
     node.append(document.createTextNode(text.slice(last, m.index)), el("mark", {}, m[0]));
     last = m.index + m[0].length;
   }
@@ -364,17 +365,17 @@ function chunk(n) {
   return chunkCache.get(n);
 }
 
-async function showMore(queryWords, run) {
+async function showMore(terms, run) {
   const batch = results.slice(shown, shown + PAGE);
   const rows = await Promise.all(batch.map(async (doc) => (await chunk(Math.floor(doc / manifest.chunk)))[doc % manifest.chunk]));
   if (run !== runs) return;
   for (const [id, title, maker, date, statusLabel, excerpt] of rows) {
     const li = el("li", { class: "decision-item" });
     const h3 = el("h3", { class: "item-title" });
-    const link = marked("a", { href: new URL(`decisions/${id}/`, siteRoot).pathname }, title, queryWords);
+    const link = marked("a", { href: new URL(`decisions/${id}/`, siteRoot).pathname }, title, terms);
     h3.append(link);
     li.append(h3, el("p", { class: "item-meta" }, [maker, date, statusLabel].filter(Boolean).join(" · ")));
-    if (excerpt) li.append(marked("p", { class: "item-excerpt" }, excerpt, queryWords));
+    if (excerpt) li.append(marked("p", { class: "item-excerpt" }, excerpt, terms));
     list.append(li);
   }
   shown += batch.length;
@@ -385,7 +386,8 @@ async function run(record) {
   const thisRun = ++runs;
   if (record) writeParams();
   const q = input.value.trim();
-  const { words: queryWords, letters, cut: wordsCut } = queryTerms(q);
+  const terms = queryTerms(q);
+  const { words: queryWords, letters, cut: wordsCut } = terms;
   const chosen = chosenFilters();
   list.replaceChildren();
   shown = 0;
@@ -415,7 +417,7 @@ async function run(record) {
   const what = q ? ` for “${q}”` : "";
   const cut = wordsCut ? ` Only the first ${MAX_WORDS} words were searched for.` : "";
   status.textContent = (n === 0 ? `No decisions found${what}.` : `${n} decision${n === 1 ? "" : "s"} found${what}.`) + cut;
-  await showMore(queryWords, thisRun);
+  await showMore(terms, thisRun);
 }
 
 async function start() {
@@ -448,7 +450,7 @@ async function start() {
     run(true);
   });
   sortSelect.addEventListener("change", () => run(true));
-  more.addEventListener("click", () => showMore(queryTerms(input.value).words, runs));
+  more.addEventListener("click", () => showMore(queryTerms(input.value), runs));
   await run(false);
 }
 

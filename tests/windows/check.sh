@@ -16,7 +16,8 @@ linux=$PWD/target/release/decreg
 exe=$PWD/target/x86_64-pc-windows-gnu/release/decreg.exe
 today=2026-11-24
 work=$(mktemp -d)
-trap 'WINEPREFIX="$work/wine" wineserver -k 2>/dev/null; rm -rf "$work"' EXIT
+# (under set -e a failing command in the trap would become the exit status)
+trap 'WINEPREFIX="$work/wine" wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
 failed=0
 pass() { printf 'PASS %s\n' "$*"; }
 fail() { printf 'FAIL %s\n' "$*"; failed=$((failed + 1)); }
