@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
     rule("wrong-type", Error, "each field has the type the spec gives it", "records spec: field types"),
     rule("invalid-date", Error, "dates are real dates written YYYY-MM-DD", "records spec: dates"),
     rule("invalid-value", Error, "fields with a closed list of values use one of them", "records spec: allowed values"),
-    rule("invalid-id", Error, "an `id` written in the record is a slug (lower-case letters, digits, hyphens)", "records spec: `id`; it becomes the page's address"),
+    rule("invalid-id", Error, "an `id` is a slug (lower-case letters, digits, hyphens), and not a name Windows keeps for a device (`con`, `nul`, `com1`…)", "records spec: `id`; it becomes the page's address"),
     rule("duplicate-id", Error, "every record has its own id", "records spec: `id`; two records cannot share one address"),
     rule("exempt-paragraph", Error, "exempt paragraphs exist in the register's legislation", "Local Government Act 1972, Schedule 12A (Schedule 7A in Scotland)"),
     rule("document-path", Error, "document paths stay inside `documents/`", "decreg: nothing outside `documents/` is published"),

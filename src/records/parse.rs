@@ -268,8 +268,20 @@ fn one_of(given: &str, names: &[&str]) -> String {
 fn read_id(f: &mut Fields<'_>, path: &Path) -> Option<String> {
     let given = f.text("id");
     let id = given.clone().or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))?;
-    if is_slug(&id) {
+    if is_slug(&id) && !is_device_name(&id) {
         return Some(id);
+    }
+    if is_device_name(&id) {
+        // a slug, but one Windows cannot make a folder of
+        let what = "is a name Windows keeps for a device: its page could not be written or served on Windows";
+        let hint = format!("give the record another id, such as `id: {id}-decision`");
+        if given.is_some() {
+            f.error("invalid-id", "id", format!("the id `{id}` {what}"), hint);
+        } else {
+            let msg = format!("the file name gives the id `{id}`, which {what}");
+            f.diags.push(Diagnostic::error("invalid-id", f.file(), msg).at((1, 1)).hint(hint));
+        }
+        return None;
     }
     let suggestion = slugify(&id);
     if given.is_some() {
@@ -291,6 +303,18 @@ fn read_id(f: &mut Fields<'_>, path: &Path) -> Option<String> {
         );
     }
     None
+}
+
+/// Names Windows keeps for devices, with or without an extension: a
+/// folder `decisions/con/` cannot be made there, so a site built anywhere
+/// could not be copied to or served from a Windows host.
+pub fn is_device_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id);
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || (stem.len() == 4
+            && (stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 /// `[a-z0-9-]+`: the record's identity and URL.
@@ -677,4 +701,20 @@ fn read_sections(f: &mut Fields<'_>) -> Vec<Section> {
         f.diags.extend(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_names_windows_keeps_for_devices_are_not_ids() {
+        for id in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9", "nul.tar"] {
+            assert!(is_device_name(id), "{id}");
+        }
+        // (no record file in the fixtures is named so: Windows could not check it out)
+        for id in ["com0", "lpt0", "com10", "console", "auxiliary", "nul-decision", "con-2024", "com"] {
+            assert!(!is_device_name(id), "{id}");
+        }
+    }
 }
