@@ -456,7 +456,7 @@ fn notice_gap(r: &Record) -> Option<NoticeGap> {
     }
     let notice = r.forward_plan.as_ref().and_then(|fp| fp.first_published);
     let clear_days = notice.zip(r.decision_date).map(|(n, d)| Calendar::clear_days(n, d).max(0));
-    if clear_days.is_some_and(|d| d >= 28) {
+    if clear_days.is_some_and(|d| d >= crate::validate::rules::KEY_DECISION_NOTICE_DAYS) {
         return None;
     }
     let urgency = r.urgency.as_ref().map(|u| match u.rule {

@@ -363,10 +363,7 @@ fn fill_public_fields(
     p.forward_plan_ref = r.forward_plan.as_ref().and_then(|f| f.reference.clone());
     p.forward_plan_published = dv(r.forward_plan.as_ref().and_then(|f| f.first_published));
     p.urgency = r.urgency.as_ref().map(|u| UrgencyView {
-        rule: u.rule.map(|r| match r {
-            UrgencyRule::GeneralException => "General exception (28 days' notice not given)",
-            UrgencyRule::SpecialUrgency => "Special urgency",
-        }),
+        rule: u.rule.map(UrgencyRule::label),
         reason: u.reason.clone(),
         agreed_by: u.agreed_by.clone(),
         notice_published: dv(u.notice_published),

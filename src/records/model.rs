@@ -126,6 +126,17 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Who took the decision, as a chart's legend says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Executive => "Executive",
+            Kind::IndividualMember => "Individual member",
+            Kind::OfficerDelegated => "Officer",
+            Kind::Committee => "Committee",
+            Kind::Council => "Council",
+        }
+    }
+
     /// Executive decisions (Cabinet or a single Cabinet Member) are the ones
     /// scrutiny may call in (Local Government Act 2000, s.9F).
     pub fn is_executive(self) -> bool {
@@ -163,6 +174,14 @@ pub enum UrgencyRule {
 }
 
 impl UrgencyRule {
+    /// As the public pages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::GeneralException => "General exception (28 days' notice not given)",
+            Self::SpecialUrgency => "Special urgency",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "general-exception" => Some(Self::GeneralException),

@@ -5,18 +5,11 @@
 //! are made from these in `render_html`; `statistics.json` is these.
 
 use super::Summary;
+use crate::records::{Kind, UrgencyRule};
+use crate::validate::{rules::KEY_DECISION_NOTICE_DAYS, workdays::Calendar};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The kinds of decision maker, in the order charts show them.
-pub const KINDS: [(&str, &str); 5] = [
-    ("executive", "Executive"),
-    ("individual-member", "Individual member"),
-    ("officer-delegated", "Officer"),
-    ("committee", "Committee"),
-    ("council", "Council"),
-];
 
 /// Every figure of one statistics page.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,7 +18,7 @@ pub struct Statistics {
     pub year: Option<i32>,
     /// Decisions taken (with a decision date) in the period.
     pub decisions: usize,
-    /// Decisions by month of decision, `YYYY-MM`, by kind (in [`KINDS`] order).
+    /// Decisions by month of decision, `YYYY-MM`, by kind (in [`Kind::ALL`] order).
     pub by_month: Vec<MonthCount>,
     pub key: KeyDecisions,
     /// Exempt decisions by Schedule 12A (7A) paragraph.
@@ -129,14 +122,14 @@ impl Statistics {
         for t in taken {
             let (s, d) = (t.s, t.decided);
             decisions += 1;
-            let kind = KINDS.iter().position(|(k, _)| *k == s.kind).unwrap_or(0);
+            let kind = Kind::ALL.iter().position(|k| k.as_str() == s.kind).unwrap_or(0);
             months.entry(format!("{:04}-{:02}", d.year(), d.month())).or_default()[kind] += 1;
             if s.key_decision {
                 key.key += 1;
-                let notice = t.notice.map(|n| (d - n).num_days() - 1);
+                let notice = t.notice.map(|n| Calendar::clear_days(n, d));
                 match (s.urgency, notice) {
-                    (_, Some(days)) if days >= 28 => key.with_notice += 1,
-                    (Some(u), _) if u.starts_with("General") => key.general_exception += 1,
+                    (_, Some(days)) if days >= KEY_DECISION_NOTICE_DAYS => key.with_notice += 1,
+                    (Some(u), _) if u == UrgencyRule::GeneralException.label() => key.general_exception += 1,
                     (Some(_), _) => key.special_urgency += 1,
                     (None, _) => key.without_notice += 1,
                 }
@@ -223,14 +216,16 @@ pub fn write_statistics(
 ) -> Result<(), crate::load::Error> {
     let all = Statistics::of_all(summaries);
     let years: Vec<i32> = all.iter().filter_map(|s| s.year).collect();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
     for stats in &all {
         let year = stats.year;
+        let reading = reading_of(stats);
         let mut ctx = tera::Context::new();
         ctx.insert("stats", stats);
         ctx.insert("years", &years);
-        ctx.insert("kinds", &KINDS);
-        ctx.insert("charts", &charts_of(stats));
-        ctx.insert("reading", &reading_of(stats));
+        ctx.insert("kinds", &kinds);
+        ctx.insert("charts", &charts_of(stats, &reading, &kinds));
+        ctx.insert("reading", &reading);
         let (path, depth) = match year {
             None => ("statistics/index.html".to_string(), 1),
             Some(y) => (format!("statistics/{y}/index.html"), 2),
@@ -242,11 +237,10 @@ pub fn write_statistics(
     out.write("statistics.csv", csv_of(&all).as_bytes())
 }
 
-/// The charts of one page, as SVG.
-fn charts_of(s: &Statistics) -> BTreeMap<&'static str, String> {
+/// The charts of one page, as SVG, each described by its reading.
+fn charts_of(s: &Statistics, reading: &BTreeMap<&str, String>, kinds: &[&str]) -> BTreeMap<&'static str, String> {
     use super::charts::{bars, stacked_columns};
     let mut c = BTreeMap::new();
-    let names: Vec<&str> = KINDS.iter().map(|k| k.1).collect();
     // over more than three years, months are too thin to see: the chart
     // sums them by year (the table keeps every month)
     let columns: Vec<(String, Vec<usize>)> = if s.by_month.len() > 36 {
@@ -263,7 +257,7 @@ fn charts_of(s: &Statistics) -> BTreeMap<&'static str, String> {
     };
     let per = if s.by_month.len() > 36 { "year" } else { "month" };
     let title = format!("Decisions each {per}, by who took them");
-    c.insert("by_month", stacked_columns("by-month-chart", &title, &reading_of(s)["by_month"], &names, &columns));
+    c.insert("by_month", stacked_columns("by-month-chart", &title, &reading["by_month"], kinds, &columns));
     let k = &s.key;
     let key_rows = vec![
         ("With 28 clear days' notice".to_string(), k.with_notice),
@@ -271,16 +265,16 @@ fn charts_of(s: &Statistics) -> BTreeMap<&'static str, String> {
         ("Special urgency".to_string(), k.special_urgency),
         ("No notice or urgency recorded".to_string(), k.without_notice),
     ];
-    c.insert("key", bars("key-chart", "Key decisions by the notice recorded", &reading_of(s)["key"], &key_rows));
+    c.insert("key", bars("key-chart", "Key decisions by the notice recorded", &reading["key"], &key_rows));
     let rows = |v: &[Count]| v.iter().map(|c| (c.name.clone(), c.count)).collect::<Vec<_>>();
     c.insert(
         "exempt",
-        bars("exempt-chart", "Exempt decisions by paragraph", &reading_of(s)["exempt"], &rows(&s.exempt_by_paragraph)),
+        bars("exempt-chart", "Exempt decisions by paragraph", &reading["exempt"], &rows(&s.exempt_by_paragraph)),
     );
     let mut call_in_rows =
         vec![("Subject to call-in".to_string(), s.call_in.subject), ("Called in".to_string(), s.call_in.requests)];
     call_in_rows.extend(s.call_in.outcomes.iter().map(|o| (o.name.clone(), o.count)));
-    c.insert("call_in", bars("call-in-chart", "Call-in", &reading_of(s)["call_in"], &call_in_rows));
+    c.insert("call_in", bars("call-in-chart", "Call-in", &reading["call_in"], &call_in_rows));
     let median_rows: Vec<(String, usize)> =
         s.publication_days.iter().map(|d| (format!("{} (median days)", d.year), d.median.max(0) as usize)).collect();
     c.insert(
@@ -288,7 +282,7 @@ fn charts_of(s: &Statistics) -> BTreeMap<&'static str, String> {
         bars(
             "publication-chart",
             "Median days from decision to publication, by year",
-            &reading_of(s)["publication"],
+            &reading["publication"],
             &median_rows,
         ),
     );
@@ -297,7 +291,7 @@ fn charts_of(s: &Statistics) -> BTreeMap<&'static str, String> {
         bars(
             "makers-chart",
             "The ten decision makers with most decisions",
-            &reading_of(s)["makers"],
+            &reading["makers"],
             &rows(&s.top_decision_makers),
         ),
     );
@@ -383,7 +377,7 @@ fn csv_of(all: &[Statistics]) -> String {
         row("decisions", "decisions", "", s.decisions.to_string());
         for m in &s.by_month {
             for (i, n) in m.by_kind.iter().enumerate() {
-                row("by_month", &m.month, KINDS[i].0, n.to_string());
+                row("by_month", &m.month, Kind::ALL[i].as_str(), n.to_string());
             }
         }
         let k = &s.key;

@@ -140,6 +140,9 @@ fn section_words(kind: SectionKind) -> &'static str {
     }
 }
 
+/// The clear days' notice a key decision needs on the forward plan.
+pub const KEY_DECISION_NOTICE_DAYS: i64 = 28;
+
 /// A key decision needs 28 clear days' notice on the forward plan (2012
 /// Regulations, reg. 9), unless the general exception (reg. 10: 5 clear
 /// days) or special urgency (reg. 11: the chair's agreement) applies.
@@ -206,7 +209,7 @@ fn key_decision_notice(r: &Record, loc: &Locations, out: &mut Out) {
             "no notice recorded: the key decision gives no forward plan notice (`first_published`) and no `urgency`",
             "add `forward_plan: { ref: ..., first_published: YYYY-MM-DD }`, or `urgency:` with the rule that applied",
         )),
-        (Some(f), Some(d)) if Calendar::clear_days(f, d) < 28 => out.push(finding(
+        (Some(f), Some(d)) if Calendar::clear_days(f, d) < KEY_DECISION_NOTICE_DAYS => out.push(finding(
             r,
             "key-decision-notice",
             loc.find("forward_plan.first_published"),
