@@ -4,10 +4,11 @@
 
 use crate::load::Error;
 use crate::output::{Progress, Staging};
+use crate::public::Links;
 use crate::records::Record;
 use crate::render_html::{self, Renderer};
 use crate::stamp::{self, Stamp};
-use crate::{diag, public, search, Checked};
+use crate::{cache, diag, public, search, Checked};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -44,6 +45,9 @@ pub struct Built {
     /// PDFs published, and how many of them were rendered anew (the rest
     /// came from the cache).
     pub reports: (usize, usize),
+    /// Decision pages made anew; the others the output of the build before
+    /// last held as this build would make them, and were kept.
+    pub pages_made: usize,
     /// Set when only an edit was republished (see `republish`).
     pub republished: Option<crate::republish::Republished>,
     /// Why a build after an earlier clean one was not a republish.
@@ -76,6 +80,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             skipped: BTreeSet::new(),
             decisions: last.decisions,
             reports: (last.reports, 0),
+            pages_made: 0,
             up_to_date: Some(last),
             republished: None,
             not_republished: None,
@@ -97,6 +102,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
                     skipped: BTreeSet::new(),
                     decisions: done.stamp.decisions,
                     reports: (done.stamp.reports, done.reports),
+                    pages_made: 0,
                     up_to_date: None,
                     republished: Some(done),
                     not_republished: None,
@@ -114,8 +120,16 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     crate::output::finish_overlay(&plan.out)?;
     let started = Instant::now();
     plan.progress.stage("checking the register");
-    let checked = crate::check_light(&plan.root, plan.today)?;
+    let mut checks = cache::Checks::open(&plan.out, &plan.root, &inputs);
+    let checked = crate::check_light_since(&plan.root, plan.today, &mut checks)?;
     timings.push(("load and check", started.elapsed()));
+    // kept only beside output of decreg's own: a build into a folder it
+    // may not replace writes nothing there
+    if crate::output::may_be_ours(&plan.out.join("site")) {
+        let started = Instant::now();
+        checks.write(&plan.out)?;
+        timings.push(("keep the check's results", started.elapsed()));
+    }
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
         let (checked, up_to_date) = (Some(checked), None);
@@ -126,6 +140,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             skipped,
             decisions: 0,
             reports: (0, 0),
+            pages_made: 0,
             republished: None,
             not_republished,
             timings,
@@ -137,9 +152,9 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     // Only a build with no errors can be skipped or republished next
     // time: one that left records out must name them again.
     let cache = skipped.is_empty().then_some(&inputs);
-    let reports = write_site(plan, &checked, &records, cache, &mut timings);
+    let reports = write_site(plan, &checked, &records, &inputs, cache, &mut timings);
     plan.progress.finish();
-    let reports = reports?;
+    let Written { reports, pages_made } = reports?;
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
@@ -152,23 +167,44 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
         skipped,
         decisions,
         reports,
+        pages_made,
         republished: None,
         not_republished,
         timings,
     })
 }
 
-/// Writes the site (and reports); returns (PDFs, PDFs rendered anew).
+/// A folder to write, starting from the output of the build before last
+/// (all of it written anew with `--force`).
+fn start_folder(plan: &BuildPlan, folder: &str) -> Result<Staging, Error> {
+    let staging = Staging::new(&plan.out.join(folder))?;
+    Ok(if plan.force { staging.writing_everything() } else { staging })
+}
+
+/// What writing the site did.
+struct Written {
+    /// PDFs published, and how many were rendered anew.
+    reports: (usize, usize),
+    /// Decision pages made anew (the rest were kept as they were).
+    pages_made: usize,
+}
+
+/// Writes the site (and reports).
 fn write_site(
     plan: &BuildPlan,
     checked: &Checked,
     records: &[&Record],
+    inputs: &stamp::Inputs,
     cache: Option<&stamp::Inputs>,
     timings: &mut Vec<(&'static str, Duration)>,
-) -> Result<(usize, usize), Error> {
+) -> Result<Written, Error> {
     let stage = Instant::now();
-    let staging = Staging::new(&plan.out.join("site"))?.with_progress(plan.progress.clone());
-    let reports = if plan.pdf && cfg!(feature = "pdf") { Some(Staging::new(&plan.out.join("reports"))?) } else { None };
+    let staging = start_folder(plan, "site")?.with_progress(plan.progress.clone());
+    let reports = if plan.pdf && cfg!(feature = "pdf") { Some(start_folder(plan, "reports")?) } else { None };
+    let links = Links::new(records);
+    let keys = cache::PageKeys::new(inputs.context, checked, &links);
+    let mut kept_pages = None;
+    let mut pages_made = 0;
     let result = (|| {
         let renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         let reader = crate::Reader::new(&plan.root, checked, plan.today);
@@ -177,14 +213,28 @@ fn write_site(
         timings.push(("assets and documents", stage.elapsed()));
         plan.progress.stage("PDF reports");
         let (pdf_ids, rendered) = match &reports {
-            Some(reports) => write_reports(plan, records, &reader, &staging, reports, timings)?,
+            Some(reports) => write_reports(plan, records, &links, &keys, &reader, &staging, reports, timings)?,
             None => (HashSet::new(), 0),
         };
         let stage = Instant::now();
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
-        let (summaries, facts) =
-            render_html::write_decision_pages(&renderer, records, &reader, &pdf_ids, &staging, &mut index)?;
+        let earlier = cache::EarlierPages { keys: &keys, earlier: cache::Earlier::open(&plan.out) };
+        let mut keeper = cache::Keeper::new(&plan.out)?;
+        let pages = render_html::write_decision_pages(
+            &renderer,
+            records,
+            &links,
+            &reader,
+            &pdf_ids,
+            &earlier,
+            &staging,
+            &mut index,
+            &mut |summary, key, terms| keeper.add(&summary.id, key, summary, terms),
+        )?;
+        kept_pages = Some(keeper.finish()?);
+        let (summaries, facts) = (pages.summaries, pages.facts);
+        pages_made = pages.made_anew;
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
         // The index first: its postings are freed before listings render.
@@ -214,6 +264,9 @@ fn write_site(
             if let Some(reports) = reports {
                 reports.publish()?;
             }
+            if let Some(kept) = kept_pages {
+                kept.commit()?;
+            }
             timings.push(("publish", stage.elapsed()));
             if let Some(inputs) = cache {
                 let stage = Instant::now();
@@ -230,7 +283,7 @@ fn write_site(
                 crate::republish::keep(&plan.out, &plan.root, built)?;
                 timings.push(("build cache", stage.elapsed()));
             }
-            Ok((pdf_ids.len(), rendered))
+            Ok(Written { reports: (pdf_ids.len(), rendered), pages_made })
         }
         Err(e) => {
             staging.discard();
@@ -245,9 +298,12 @@ fn write_site(
 /// The PDFs: into the site (linked from decision pages) and into
 /// `<out>/reports`; cached under `<out>/.cache/reports`.
 #[cfg(feature = "pdf")]
+#[allow(clippy::too_many_arguments)]
 fn write_reports(
     plan: &BuildPlan,
     records: &[&Record],
+    links: &Links<'_>,
+    keys: &cache::PageKeys<'_>,
     reader: &crate::Reader<'_>,
     site: &Staging,
     reports: &Staging,
@@ -255,15 +311,19 @@ fn write_reports(
 ) -> Result<(HashSet<String>, usize), Error> {
     let stage = Instant::now();
     let cache = plan.out.join(".cache/reports");
-    let fresh = crate::reports::write_public_reports(&cache, records, reader, site, reports)?;
+    let into = crate::reports::ReportsOut { site, reports, keys };
+    let fresh = crate::reports::write_public_reports(&cache, records, links, reader, &into)?;
     timings.push(("PDF reports", stage.elapsed()));
     Ok((crate::reports::public_ids(records), fresh))
 }
 
 #[cfg(not(feature = "pdf"))]
+#[allow(clippy::too_many_arguments)]
 fn write_reports(
     _plan: &BuildPlan,
     _records: &[&Record],
+    _links: &Links<'_>,
+    _keys: &cache::PageKeys<'_>,
     _reader: &crate::Reader<'_>,
     _site: &Staging,
     _reports: &Staging,

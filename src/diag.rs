@@ -9,12 +9,17 @@ use std::path::{Path, PathBuf};
 
 pub use crate::rulebook::Severity;
 
+/// A rule's name. An alias, so that serde's derive does not take it for
+/// text borrowed from what it reads (a build's cache).
+type Code = &'static str;
+
 /// One problem, located in a file of the register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable, kebab-case name for the rule (`unknown-field`, `missing-section`).
-    pub code: &'static str,
+    #[serde(deserialize_with = "crate::records::known_name")]
+    pub code: Code,
     /// The file, relative to the register's root where it lies inside it.
     #[serde(rename = "file")]
     pub path: PathBuf,

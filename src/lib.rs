@@ -26,6 +26,7 @@
 pub mod audit;
 pub mod authoring;
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -71,10 +72,23 @@ pub struct Checked {
     pub files: usize,
     /// The files under `documents/`, as the rules saw them.
     pub documents: load::Documents,
-    /// Of each Markdown record whose text [`check_light`] dropped, its
-    /// file's length and hash: [`Reader::whole`] takes back only the text
-    /// of a file still as it was checked.
-    pub(crate) checked_files: FxHashMap<PathBuf, (usize, u64)>,
+    /// Of each record whose text [`check_light`] dropped, its file as it
+    /// was checked: [`Reader::whole`] takes back only the text of a file
+    /// still so, and a build knows by it which pages it made before.
+    pub(crate) checked_files: FxHashMap<PathBuf, CheckedFile>,
+}
+
+/// A record file as it was checked: its length and a hash of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckedFile {
+    pub len: usize,
+    pub hash: u64,
+}
+
+impl CheckedFile {
+    fn of(bytes: &[u8]) -> CheckedFile {
+        CheckedFile { len: bytes.len(), hash: file_hash(bytes) }
+    }
 }
 
 impl Checked {
@@ -90,17 +104,28 @@ impl Checked {
 
 /// Loads and checks the register at `root` as of `today`.
 pub fn check(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
-    check_keeping(root, today, true)
+    check_keeping(root, today, true, None)
 }
 
 /// Loads and checks the register, keeping no record's section text: a
 /// build of 100,000 decisions then holds a few hundred bytes a record, and
 /// reads each record again with [`Reader`] when it renders it.
 pub fn check_light(root: &Path, today: NaiveDate) -> Result<Checked, load::Error> {
-    check_keeping(root, today, false)
+    check_keeping(root, today, false, None)
 }
 
-fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Checked, load::Error> {
+/// [`check_light`], taking from `checks` the results of files as they were
+/// when an earlier build checked them, and keeping there this check's.
+pub fn check_light_since(root: &Path, today: NaiveDate, checks: &mut cache::Checks) -> Result<Checked, load::Error> {
+    check_keeping(root, today, false, Some(checks))
+}
+
+fn check_keeping(
+    root: &Path,
+    today: NaiveDate,
+    keep_text: bool,
+    checks: Option<&mut cache::Checks>,
+) -> Result<Checked, load::Error> {
     let (config, mut diags) =
         Config::from_root(root).map_err(|e| load::Error::io(&root.join(config::FILE_NAME), &e))?;
     let found = load::find_records(root)?;
@@ -108,16 +133,10 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
     let documents = load::Documents::scan(root);
     let calendar = Calendar::new(config.bank_holidays, &config.closures);
     let ctx = Context { config: &config, calendar: &calendar, today, documents: &documents };
-    let loaded: Vec<(Loaded, Option<(usize, u64)>)> = disk::install(|| {
-        found
-            .files
-            .par_iter()
-            .map(|rel| if keep_text { (load_one(root, rel, &ctx), None) } else { load_light(root, rel, &ctx) })
-            .collect()
-    });
+    let loaded = load_all(root, &found.files, &ctx, keep_text, checks);
     let mut records = Vec::with_capacity(loaded.len());
     let mut checked_files = FxHashMap::default();
-    for ((record, d), file) in loaded {
+    for FileChecked { loaded: (record, d), file } in loaded {
         diags.extend(d);
         if let (Some((r, _)), Some(file)) = (&record, file) {
             checked_files.insert(r.source.clone(), file);
@@ -129,6 +148,55 @@ fn check_keeping(root: &Path, today: NaiveDate, keep_text: bool) -> Result<Check
     diag::sort(&mut diags);
     let records = records.into_iter().map(|(r, _)| r).collect();
     Ok(Checked { config, records, diags, files: found.files.len(), documents, checked_files })
+}
+
+/// One file checked: what it gave, and its bytes as checked.
+struct FileChecked {
+    loaded: Loaded,
+    file: Option<CheckedFile>,
+}
+
+/// Reads and checks the record files, in parallel, but those `checks`
+/// holds as they are (it keeps what this check makes of the others).
+fn load_all(
+    root: &Path,
+    files: &[PathBuf],
+    ctx: &Context<'_>,
+    keep_text: bool,
+    mut checks: Option<&mut cache::Checks>,
+) -> Vec<FileChecked> {
+    let mut earlier: Vec<Option<FileChecked>> = match checks.as_deref_mut() {
+        Some(checks) => files
+            .iter()
+            .map(|rel| checks.take(rel).map(|(loaded, file)| FileChecked { loaded, file: Some(file) }))
+            .collect(),
+        None => files.iter().map(|_| None).collect(),
+    };
+    let load = |rel: &PathBuf| match keep_text {
+        true => FileChecked { loaded: load_one(root, rel, ctx), file: None },
+        false => {
+            let (loaded, file) = load_light(root, rel, ctx);
+            FileChecked { loaded, file }
+        }
+    };
+    let fresh: Vec<(usize, FileChecked, Option<String>)> = disk::install(|| {
+        let to_read: Vec<usize> = (0..files.len()).filter(|&i| earlier[i].is_none()).collect();
+        to_read
+            .into_par_iter()
+            .map(|i| {
+                let done = load(&files[i]);
+                let kept = checks.as_deref().and_then(|c| c.keep(&files[i], &done.loaded, done.file));
+                (i, done, kept)
+            })
+            .collect()
+    });
+    for (i, done, kept) in fresh {
+        if let (Some(checks), Some(line)) = (checks.as_deref_mut(), kept) {
+            checks.push(line);
+        }
+        earlier[i] = Some(done);
+    }
+    earlier.into_iter().flatten().collect()
 }
 
 /// Empties every section's text, keeping its heading and kind.
@@ -145,7 +213,7 @@ pub struct Reader<'a> {
     calendar: Calendar,
     documents: &'a load::Documents,
     today: NaiveDate,
-    checked_files: &'a FxHashMap<PathBuf, (usize, u64)>,
+    checked_files: &'a FxHashMap<PathBuf, CheckedFile>,
 }
 
 impl<'a> Reader<'a> {
@@ -208,9 +276,12 @@ impl<'a> Reader<'a> {
     /// check worked out stand (reading them again is most of a page's cost
     /// at 100,000 decisions). `None` sends the caller the long way.
     fn text_of_unchanged(&self, checked: &Record) -> Option<Record> {
-        let &(len, hash) = self.checked_files.get(&checked.source)?;
+        if checked.format != records::Format::Markdown {
+            return None;
+        }
+        let file = *self.checked_files.get(&checked.source)?;
         let bytes = load::read_record_file(self.root, &checked.source, self.config.max_record_bytes).ok()?;
-        if bytes.len() != len || file_hash(&bytes) != hash {
+        if CheckedFile::of(&bytes) != file {
             return None;
         }
         let text = records::text::decode(&bytes, &checked.source).ok()?;
@@ -248,10 +319,10 @@ pub(crate) fn load_one(root: &Path, rel: &Path, ctx: &Context<'_>) -> Loaded {
     }
 }
 
-/// [`load_one`] for [`check_light`]: the record without its text, and, for
-/// a Markdown record, its file's length and hash, by which
-/// [`Reader::whole`] knows the file unchanged.
-fn load_light(root: &Path, rel: &Path, ctx: &Context<'_>) -> (Loaded, Option<(usize, u64)>) {
+/// [`load_one`] for [`check_light`]: the record without its text, and its
+/// file's length and hash, by which [`Reader::whole`] knows the file
+/// unchanged.
+fn load_light(root: &Path, rel: &Path, ctx: &Context<'_>) -> (Loaded, Option<CheckedFile>) {
     let bytes = match load::read_record_file(root, rel, ctx.config.max_record_bytes) {
         Ok(bytes) => bytes,
         Err(d) => return ((None, vec![d]), None),
@@ -260,7 +331,7 @@ fn load_light(root: &Path, rel: &Path, ctx: &Context<'_>) -> (Loaded, Option<(us
     let mut file = None;
     if let Some((r, _)) = &mut record {
         drop_text(r);
-        file = (r.format == records::Format::Markdown).then(|| (bytes.len(), file_hash(&bytes)));
+        file = Some(CheckedFile::of(&bytes));
     }
     ((record, diags), file)
 }

@@ -174,7 +174,11 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
         eprintln!("skipped (has errors): {}", file.display());
     }
     if !cli.quiet {
-        eprintln!("published {} decisions to {}", built.decisions, plan.out.join("site").display());
+        let made = match built.pages_made {
+            n if n == built.decisions => String::new(),
+            n => format!(" ({n} pages made anew, {} as they were)", built.decisions - n),
+        };
+        eprintln!("published {} decisions to {}{made}", built.decisions, plan.out.join("site").display());
         let (pdfs, fresh) = built.reports;
         if pdfs > 0 {
             eprintln!(

@@ -7,7 +7,7 @@
 //! folder it did not write, or one holding files it did not write.
 
 use crate::load::Error;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -31,11 +31,23 @@ impl Progress for Silent {
 /// The marker decreg leaves in every folder it owns; it lists the files.
 pub const MARKER: &str = ".decreg-output";
 
+/// For the files made from a key (a decision's page, its PDF), each
+/// file's key, so that the build that next starts from a folder knows
+/// which of its files hold what it would make: kept under the output's
+/// cache, as `<name>` for the published folder and `<name>.previous` for
+/// the one kept beside it, not in the folders a council publishes.
+const KEYS_DIR: &str = ".cache/keys";
+
 /// A folder being written; swapped into place by [`Staging::publish`].
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     written: Mutex<BTreeSet<String>>,
+    /// The keys of the files the folder held when this build took it
+    /// (the output of the build before last); empty for a new folder.
+    previous: HashMap<String, u64>,
+    /// The keys of the files this build wrote or kept.
+    keys: Mutex<Vec<(String, u64)>>,
     progress: Arc<dyn Progress>,
 }
 
@@ -60,15 +72,46 @@ impl Staging {
         // old one would cost the file system far more (ext4 passes over
         // every inode freed in the last minutes when it makes a new one).
         let spare = spare_of(target);
+        let mut previous = take_keys(&keys_of(target, true))?;
         if fs::rename(&spare, &dir).is_err() {
+            // no spare: its keys, if any, hold for nothing here
+            previous.clear();
             fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
             written: Mutex::new(BTreeSet::new()),
+            previous,
+            keys: Mutex::new(Vec::new()),
             progress: Arc::new(Silent),
         })
+    }
+
+    /// Forgets what the folder held: every file is written anew (`--force`).
+    pub fn writing_everything(mut self) -> Self {
+        self.previous.clear();
+        self
+    }
+
+    /// Whether the folder holds `rel` as made from `key` already.
+    pub fn holds(&self, rel: &str, key: u64) -> bool {
+        self.previous.get(rel) == Some(&key)
+    }
+
+    /// Keeps `rel`, which the folder holds as made from `key` (see
+    /// [`Staging::holds`]), as if written again.
+    pub fn keep(&self, rel: &str, key: u64) {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
+        self.progress.file_written();
+    }
+
+    /// Writes `rel`, made from `key`.
+    pub fn write_keyed(&self, rel: &str, key: u64, bytes: &[u8]) -> Result<(), Error> {
+        self.write(rel, bytes)?;
+        self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
+        Ok(())
     }
 
     /// Reports each file written to `progress`.
@@ -121,6 +164,15 @@ impl Staging {
         let marker = self.dir.join(MARKER);
         let text = format!("# written by decreg; this folder is replaced whole by each build\n{manifest}");
         write_over(&marker, text.as_bytes()).map_err(|e| Error::io(&marker, &e))?;
+        let mut keys = self.keys.into_inner().unwrap_or_else(|e| e.into_inner());
+        keys.sort_unstable();
+        let keys: String = keys.iter().map(|(rel, key)| format!("{key:016x}\t{rel}\n")).collect();
+        // Both folders' keys are forgotten until the folders are in place:
+        // a build killed in between finds none, and makes every file.
+        let (published_keys, spare_keys) = (keys_of(&self.target, false), keys_of(&self.target, true));
+        let kept_before = fs::read_to_string(&published_keys).ok();
+        forget(&published_keys)?;
+        forget(&spare_keys)?;
         if self.target.exists() {
             if let Err(e) = ensure_ours(&self.target) {
                 let _ = fs::remove_dir_all(&self.dir);
@@ -137,10 +189,13 @@ impl Staging {
                 let _ = rename_patiently(&old, &self.target);
                 return Err(held_open(&self.target, &e));
             }
+            if let Some(text) = kept_before {
+                write_keys(&spare_keys, &text)?;
+            }
         } else {
             rename_patiently(&self.dir, &self.target).map_err(|e| held_open(&self.target, &e))?;
         }
-        Ok(())
+        write_keys(&published_keys, &keys)
     }
 
     /// Abandons the build: the staging folder is removed, the target untouched.
@@ -472,6 +527,12 @@ impl Overlay {
     /// Puts every file in place (with the markers of folders given new
     /// files or losing some).
     pub fn commit(self) -> Result<(), Error> {
+        let folders: BTreeSet<String> =
+            self.files.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(f, _, _)| f.clone()).collect();
+        // the keys of the files it replaces would no longer hold
+        for folder in folders {
+            forget(&keys_of(&self.out.join(folder), false))?;
+        }
         self.write_journal()?;
         finish_overlay(&self.out)
     }
@@ -643,6 +704,47 @@ fn spare_of(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.previous"))
 }
 
+/// Where the keys of `target` (or of the folder kept beside it, `spare`)
+/// are kept (see [`KEYS_DIR`]).
+fn keys_of(target: &Path, spare: bool) -> PathBuf {
+    let name = target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let parent = target.parent().unwrap_or(Path::new("."));
+    parent.join(KEYS_DIR).join(if spare { format!("{name}.previous") } else { name })
+}
+
+/// Keeps a folder's keys; none are kept for a folder without any.
+fn write_keys(path: &Path, text: &str) -> Result<(), Error> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    fs::write(path, text).map_err(|e| Error::io(path, &e))
+}
+
+/// Forgets keys that are about to stop holding.
+fn forget(path: &Path) -> Result<(), Error> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, &e)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads and forgets the keys kept at `path`: forgotten first, so that a
+/// build killed while writing over the folder's files leaves no key that
+/// no longer holds.
+fn take_keys(path: &Path) -> Result<HashMap<String, u64>, Error> {
+    let Ok(text) = fs::read_to_string(path) else { return Ok(HashMap::new()) };
+    forget(path)?;
+    let keys = text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(key, rel)| Some((rel.to_string(), u64::from_str_radix(key, 16).ok()?)))
+        .collect();
+    Ok(keys)
+}
+
 /// Removes the files under `dir` that are not in `written` (what an
 /// earlier build wrote there and this one did not), and folders left empty.
 fn remove_unwritten(dir: &Path, written: &BTreeSet<String>) -> Result<(), Error> {
@@ -653,6 +755,12 @@ fn remove_unwritten(dir: &Path, written: &BTreeSet<String>) -> Result<(), Error>
         }
         Ok(())
     })
+}
+
+/// Whether `target` is absent or marked as decreg's own: a quick look
+/// (see [`ensure_ours`] for the whole one).
+pub fn may_be_ours(target: &Path) -> bool {
+    !target.exists() || target.join(MARKER).is_file()
 }
 
 /// Refuses to replace a folder decreg did not write, or one where someone
@@ -814,6 +922,41 @@ mod tests {
         assert_eq!(fs::read(target.join("c.html")).unwrap(), b"three");
         let listed = fs::read_to_string(target.join(MARKER)).unwrap();
         assert!(listed.ends_with("c.html\n") && !listed.contains("b.html"), "{listed}");
+    }
+
+    #[test]
+    fn a_folder_started_from_the_build_before_last_knows_which_files_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::new(&target).unwrap();
+        s.write_keyed("a.html", 1, b"made from 1").unwrap();
+        s.write("b.html", b"no key").unwrap();
+        s.publish().unwrap();
+        let s = Staging::new(&target).unwrap();
+        assert!(!s.holds("a.html", 1), "a new folder holds nothing");
+        s.write_keyed("a.html", 2, b"made from 2").unwrap();
+        s.publish().unwrap();
+        // the third build starts from the first's folder
+        let s = Staging::new(&target).unwrap();
+        assert!(s.holds("a.html", 1) && !s.holds("a.html", 2) && !s.holds("b.html", 0));
+        s.keep("a.html", 1);
+        s.publish().unwrap();
+        assert_eq!(fs::read(target.join("a.html")).unwrap(), b"made from 1");
+        assert!(!target.join("b.html").exists(), "a file neither written nor kept goes");
+        let listed = fs::read_to_string(target.join(MARKER)).unwrap();
+        assert!(listed.ends_with("\na.html\n"), "{listed}");
+        // the fourth starts from the second's folder, and knows its keys
+        let s = Staging::new(&target).unwrap();
+        assert!(s.holds("a.html", 2));
+        s.discard();
+        // a spare removed by hand: its keys hold for nothing
+        let s = Staging::new(&target).unwrap();
+        s.write_keyed("a.html", 3, b"made from 3").unwrap();
+        s.publish().unwrap();
+        fs::remove_dir_all(dir.path().join(".site.previous")).unwrap();
+        let s = Staging::new(&target).unwrap();
+        assert!(!s.holds("a.html", 1));
+        s.discard();
     }
 
     #[test]

@@ -204,13 +204,18 @@ impl<'a> Links<'a> {
 
     /// The ids a record's view shows the titles of: its related records,
     /// the one it supersedes and the one superseding it, where they exist.
-    pub fn shown_by(&self, r: &'a Record) -> Vec<&'a str> {
-        let mut ids: Vec<&'a str> = r.related.iter().map(String::as_str).chain(r.supersedes.as_deref()).collect();
+    pub fn shown_by<'r>(&'r self, r: &'r Record) -> Vec<&'r str> {
+        let mut ids: Vec<&'r str> = r.related.iter().map(String::as_str).chain(r.supersedes.as_deref()).collect();
         ids.extend(self.superseded_by.get(r.id.as_str()).copied());
         ids.retain(|id| self.titles.contains_key(id));
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+
+    /// The title of record `id`, if there is one.
+    pub fn title(&self, id: &str) -> Option<&'a str> {
+        self.titles.get(id).copied()
     }
 
     /// The record superseding `id`, if any.

@@ -23,41 +23,72 @@ pub fn public_ids(records: &[&Record]) -> HashSet<String> {
     records.iter().filter(|r| !r.is_exempt()).map(|r| r.id.clone()).collect()
 }
 
+/// Where a build's PDFs go: the site's and the reports' staging folders,
+/// with the key of each record's PDF (see `cache::PageKeys`).
+pub struct ReportsOut<'a> {
+    pub site: &'a Staging,
+    pub reports: &'a Staging,
+    pub keys: &'a crate::cache::PageKeys<'a>,
+}
+
+/// What became of one record's PDF.
+enum Made {
+    /// Both folders hold it as made from the same key: kept as it is.
+    Kept,
+    /// Written from the cache (`fresh`: rendered anew into it first).
+    Written { cached: PathBuf, fresh: bool },
+}
+
 /// Renders (or takes from the cache) the PDF of every public record and
 /// writes it as `reports/<id>.pdf` in the site and `<id>.pdf` in the
-/// reports folder. Returns how many were rendered anew.
+/// reports folder, unless both hold it already. Returns how many were
+/// rendered anew.
 pub fn write_public_reports(
     cache_dir: &Path,
     records: &[&Record],
+    links: &Links<'_>,
     reader: &crate::Reader<'_>,
-    site: &Staging,
-    reports: &Staging,
+    out: &ReportsOut<'_>,
 ) -> Result<usize, Error> {
     let (root, config, documents) = (reader.root(), reader.config(), reader.documents());
     let pdf = Pdf::new(root)?;
     std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, &e))?;
-    let links = Links::new(records);
     // Typst's layout recurses deeply on long reports; rayon's default 2 MB
     // thread stacks are not enough for it.
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(TYPST_STACK)
         .build()
         .map_err(|e| Error { path: cache_dir.to_path_buf(), what: format!("cannot start the PDF workers: {e}") })?;
-    let results: Vec<(PathBuf, bool)> = pool.install(|| {
+    let results: Vec<(&str, Made)> = pool.install(|| {
         records
             .par_iter()
             .filter(|r| !r.is_exempt())
             .map(|r| {
-                let r = reader.whole(r)?;
-                let (cached, bytes, fresh) = cached_report(&pdf, cache_dir, &r, config, documents, &links)?;
-                site.write(&format!("reports/{}.pdf", r.id), &bytes)?;
-                reports.write(&format!("{}.pdf", r.id), &bytes)?;
-                Ok((cached, fresh))
+                let (in_site, in_reports) = (format!("reports/{}.pdf", r.id), format!("{}.pdf", r.id));
+                let key = out.keys.report(r);
+                if let Some(key) = key.filter(|&k| out.site.holds(&in_site, k) && out.reports.holds(&in_reports, k)) {
+                    out.site.keep(&in_site, key);
+                    out.reports.keep(&in_reports, key);
+                    return Ok((r.id.as_str(), Made::Kept));
+                }
+                let whole = reader.whole(r)?;
+                let (cached, bytes, fresh) = cached_report(&pdf, cache_dir, &whole, config, documents, links)?;
+                match key {
+                    Some(key) => {
+                        out.site.write_keyed(&in_site, key, &bytes)?;
+                        out.reports.write_keyed(&in_reports, key, &bytes)?;
+                    }
+                    None => {
+                        out.site.write(&in_site, &bytes)?;
+                        out.reports.write(&in_reports, &bytes)?;
+                    }
+                }
+                Ok((r.id.as_str(), Made::Written { cached, fresh }))
             })
             .collect::<Result<_, Error>>()
     })?;
-    prune_cache(cache_dir, results.iter().map(|(p, _)| p.as_path()).collect());
-    Ok(results.iter().filter(|(_, fresh)| *fresh).count())
+    prune_cache(cache_dir, &results);
+    Ok(results.iter().filter(|(_, made)| matches!(made, Made::Written { fresh: true, .. })).count())
 }
 
 /// A public record's PDF, from the cache when its content is there
@@ -97,13 +128,26 @@ pub fn with_report_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, Err
     Ok(pool.install(f))
 }
 
-/// Removes cached PDFs this build did not use (their records changed or
-/// went); the cache folder is decreg's own.
-fn prune_cache(dir: &Path, used: HashSet<&Path>) {
+/// Removes cached PDFs no longer of use: those of records gone or made
+/// exempt, and the older versions of those written this build (a PDF
+/// kept as it is keeps its cached version too). The cache folder is
+/// decreg's own; its files are named `<id>-<16 hex digits>.pdf`.
+fn prune_cache(dir: &Path, made: &[(&str, Made)]) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let used: HashSet<&Path> = made
+        .iter()
+        .filter_map(|(_, m)| match m {
+            Made::Written { cached, .. } => Some(cached.as_path()),
+            Made::Kept => None,
+        })
+        .collect();
+    let kept: HashSet<&str> = made.iter().filter(|(_, m)| matches!(m, Made::Kept)).map(|(id, _)| *id).collect();
     for e in entries.filter_map(Result::ok) {
         let path = e.path();
-        if path.extension().is_some_and(|x| x == "pdf") && !used.contains(path.as_path()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".pdf") else { continue };
+        let id = stem.len().checked_sub(17).filter(|&at| stem.is_char_boundary(at)).map(|at| &stem[..at]);
+        if !used.contains(path.as_path()) && !id.is_some_and(|id| kept.contains(id)) {
             let _ = std::fs::remove_file(path);
         }
     }

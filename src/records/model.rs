@@ -3,11 +3,11 @@
 //! by the check stage ([`crate::validate::call_in`]).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// A decision's status, as the spec lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Forthcoming,
@@ -97,7 +97,7 @@ impl Status {
 }
 
 /// Who took the decision, in law.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     #[default]
@@ -145,7 +145,7 @@ impl Kind {
 }
 
 /// A person: written as a name alone or as a map.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Person {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +156,7 @@ pub struct Person {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForwardPlan {
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -164,7 +164,7 @@ pub struct ForwardPlan {
     pub first_published: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum UrgencyRule {
     /// Regulation 10: 5 clear days' notice, the scrutiny chair informed.
@@ -191,7 +191,7 @@ impl UrgencyRule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Urgency {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<UrgencyRule>,
@@ -203,7 +203,7 @@ pub struct Urgency {
     pub notice_published: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// The decision stands.
@@ -234,11 +234,11 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct CalledIn {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub committee: Option<String>,
@@ -251,7 +251,7 @@ pub struct CalledIn {
 }
 
 /// The call-in block as written, plus the computed deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct CallIn {
     /// As written; `None` means "the register's default".
     #[serde(skip)]
@@ -270,7 +270,7 @@ pub struct CallIn {
     pub called_in: Option<CalledIn>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meeting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -280,7 +280,7 @@ pub struct Meeting {
     pub item: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interest {
     pub member: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,7 +296,7 @@ pub struct Interest {
 /// Whether a dispensation was granted to a member who declared an
 /// interest: councils write `true`/`false`, or say it in words ("granted
 /// by the Standards Committee on 5 January 2010"), kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Dispensation {
     Granted(bool),
@@ -315,7 +315,7 @@ impl Dispensation {
 }
 
 /// Exempt information under Schedule 12A (or 7A in Scotland).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exempt {
     pub paragraphs: Vec<u32>,
     /// The public-interest statement.
@@ -323,7 +323,7 @@ pub struct Exempt {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub title: String,
     /// Relative to the register's `documents/`.
@@ -336,7 +336,7 @@ pub struct Document {
 }
 
 /// The sections the law and the notice layout give a place of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SectionKind {
     Purpose,
@@ -360,7 +360,7 @@ impl SectionKind {
 }
 
 /// One `##` section of the body, in the order written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     /// The heading as written ("" for text before the first heading).
     pub heading: String,
@@ -375,7 +375,7 @@ pub struct Section {
 }
 
 /// The call-in state of a decision on the day of the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CallInState {
     /// Not subject to call-in (not executive, exempted, or nothing decided).
@@ -403,15 +403,16 @@ impl CallInState {
 }
 
 /// Whether a record was written as Markdown with front matter or as YAML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    #[default]
     Markdown,
     Yaml,
 }
 
 /// One decision, as loaded and resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     pub id: String,
     /// The file, relative to the register's root.
@@ -419,7 +420,7 @@ pub struct Record {
     #[serde(skip)]
     pub format: Format,
     pub title: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub title_supplied: bool,
     pub decision_maker: String,
     pub status: Status,
@@ -462,9 +463,9 @@ pub struct Record {
     pub report_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_member: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contact_officer: Vec<Person>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<String>,
     /// `None`: not stated; `Some([])`: none declared.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -475,11 +476,11 @@ pub struct Record {
     pub directorate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_officer: Option<Person>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
@@ -491,7 +492,7 @@ pub struct Record {
 }
 
 /// Where an imported record came from: `source: { url, system, id, retrieved }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Origin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

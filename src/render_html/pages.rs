@@ -17,9 +17,31 @@ use tera::Context;
 /// Decisions a listing page shows.
 pub const PAGE_SIZE: usize = 50;
 
-/// What rendering a decision's page leaves for the listings, the search
-/// index and the build cache.
-type Rendered = (Summary, search::Terms, crate::republish::PageFacts);
+/// What making a decision's page leaves for the listings, the search
+/// index and the caches.
+struct Made {
+    summary: Summary,
+    terms: search::Terms,
+    /// What the page was made from (see [`EarlierPages::key`]).
+    key: Option<u64>,
+    facts: crate::republish::PageFacts,
+    /// Rendered now, not kept from an earlier build.
+    made_anew: bool,
+}
+
+/// The pages an earlier build made, which this one takes as they are
+/// where they were made from the same inputs.
+pub trait EarlierPages: Sync {
+    /// One number for everything `r`'s page is made from (`None`: the page
+    /// is always made).
+    fn key(&self, r: &Record, pdf: bool) -> Option<u64>;
+    /// The summary and search terms of `id`'s page made from `key`, if an
+    /// earlier build kept them.
+    fn made(&self, id: &str, key: u64) -> Option<(Summary, search::Terms)>;
+}
+
+/// Told of every decision's page, in listing order, as the index is.
+pub type OnPage<'f> = dyn FnMut(&Summary, u64, &search::Terms) -> Result<(), Error> + Send + 'f;
 
 /// Decision pages rendered at a time: enough to keep both cores busy, few
 /// enough that a 100,000-decision register is never held as pages.
@@ -28,56 +50,100 @@ const BATCH: usize = 2048;
 /// Renders and writes every decision page, a batch at a time in parallel,
 /// in listing order (newest first); adds each decision to the search index
 /// in that order and returns the summaries listings are made from, with
-/// what the build cache keeps of each page (`republish`). Each
-/// record is taken whole from `reader` as its page is made (a build holds
-/// records without their text).
+/// what the build cache keeps of each page (`republish`). A page the
+/// staging folder holds as made from the same key is kept as it is, and
+/// its summary and terms taken from `earlier`; any other record is taken
+/// whole from `reader` as its page is made (a build holds records without
+/// their text).
+#[allow(clippy::too_many_arguments)]
 pub fn write_decision_pages(
     r: &Renderer<'_>,
     records: &[&Record],
+    links: &Links<'_>,
     reader: &crate::Reader<'_>,
     pdf_ids: &std::collections::HashSet<String>,
+    earlier: &dyn EarlierPages,
     out: &Staging,
     index: &mut search::IndexBuilder,
-) -> Result<(Vec<Summary>, Vec<crate::republish::PageFacts>), Error> {
-    let links = Links::new(records);
+    on_page: &mut OnPage<'_>,
+) -> Result<DecisionPages, Error> {
     let mut ordered = records.to_vec();
     ordered.sort_by_cached_key(|rec| (std::cmp::Reverse(rec.date()), rec.id.clone()));
     let mut summaries = Vec::with_capacity(ordered.len());
     let mut facts = Vec::with_capacity(ordered.len());
+    let mut made_anew = 0;
     // Each batch's terms join the index while the next batch renders: the
     // index is one map, added to in order, and at 100,000 decisions adding
     // alone left a core idle for a tenth of the stage.
-    let mut rendered: Vec<Rendered> = Vec::new();
-    let mut add = |done: Vec<Rendered>| {
-        for (summary, terms, page) in done {
-            index.add(terms);
-            summaries.push(summary);
-            facts.push(page);
+    let mut made: Vec<Made> = Vec::new();
+    let mut add = |done: Vec<Made>| -> Result<(), Error> {
+        for page in done {
+            made_anew += usize::from(page.made_anew);
+            if let Some(key) = page.key {
+                on_page(&page.summary, key, &page.terms)?;
+            }
+            index.add(page.terms);
+            summaries.push(page.summary);
+            facts.push(page.facts);
         }
+        Ok(())
     };
     for batch in ordered.chunks(BATCH) {
-        let done = std::mem::take(&mut rendered);
-        let (pages, ()) = rayon::join(
+        let done = std::mem::take(&mut made);
+        let (pages, added) = rayon::join(
             || {
                 batch
                     .par_iter()
-                    .map(|rec| {
-                        let rec = reader.whole(rec)?;
-                        let view = public::view(&rec, r.config, reader.documents(), &links, true);
-                        let summary = Summary::of(&view);
-                        let html = decision_page(r, &view, &summary, pdf_ids.contains(&rec.id))?;
-                        out.write(&format!("decisions/{}/index.html", view.id), html.as_bytes())?;
-                        let page = crate::republish::PageFacts::of(&rec, &summary, &links);
-                        Ok((summary, search::terms(&view), page))
-                    })
+                    .map(|rec| make_page(r, rec, links, reader, pdf_ids.contains(&rec.id), earlier, out))
                     .collect::<Result<Vec<_>, Error>>()
             },
             || add(done),
         );
-        rendered = pages?;
+        added?;
+        made = pages?;
     }
-    add(rendered);
-    Ok((summaries, facts))
+    add(made)?;
+    Ok(DecisionPages { summaries, facts, made_anew })
+}
+
+/// The decision pages of a build.
+pub struct DecisionPages {
+    /// Each decision's summary, in listing order (its number).
+    pub summaries: Vec<Summary>,
+    pub facts: Vec<crate::republish::PageFacts>,
+    /// How many pages were made anew (the rest were kept as they were).
+    pub made_anew: usize,
+}
+
+/// Makes (or keeps) one decision's page.
+fn make_page(
+    r: &Renderer<'_>,
+    rec: &Record,
+    links: &Links<'_>,
+    reader: &crate::Reader<'_>,
+    has_pdf: bool,
+    earlier: &dyn EarlierPages,
+    out: &Staging,
+) -> Result<Made, Error> {
+    let path = format!("decisions/{}/index.html", rec.id);
+    let key = earlier.key(rec, has_pdf);
+    if let Some(key) = key.filter(|&k| out.holds(&path, k)) {
+        if let Some((summary, terms)) = earlier.made(&rec.id, key) {
+            out.keep(&path, key);
+            let facts = crate::republish::PageFacts::of(rec, &summary, links);
+            return Ok(Made { summary, terms, key: Some(key), facts, made_anew: false });
+        }
+    }
+    let whole = reader.whole(rec)?;
+    let view = public::view(&whole, r.config, reader.documents(), links, true);
+    let summary = Summary::of(&view);
+    let html = decision_page(r, &view, &summary, has_pdf)?;
+    match key {
+        Some(key) => out.write_keyed(&path, key, html.as_bytes())?,
+        None => out.write(&path, html.as_bytes())?,
+    }
+    let facts = crate::republish::PageFacts::of(&whole, &summary, links);
+    Ok(Made { summary, terms: search::terms(&view), key, facts, made_anew: true })
 }
 
 /// A decision's page.

@@ -113,26 +113,11 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
-/// A label read back from the cache as the `&'static str` the register's
-/// code gives it: each distinct label is kept once for the process (there
-/// are a few dozen of them).
+/// A label read back from the cache (see [`crate::records::known_name`]).
 fn known<'de, D: Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
-    String::deserialize(d).map(intern)
+    crate::records::known_name(d)
 }
 
 fn known_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'static str>, D::Error> {
-    Option::<String>::deserialize(d).map(|o| o.map(intern))
-}
-
-fn intern(s: String) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&known) = seen.get(s.as_str()) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(s.into_boxed_str());
-    seen.insert(leaked);
-    leaked
+    Option::<String>::deserialize(d).map(|o| o.map(crate::records::intern))
 }

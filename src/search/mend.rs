@@ -64,7 +64,7 @@ pub fn mend<'s>(
     let mut shards_now = Vec::with_capacity(edits.len());
     for e in edits {
         let mut mine = BTreeSet::new();
-        for (term, weight) in &e.terms.0 {
+        for (term, weight) in e.terms.iter() {
             let shard = match shard_of(term, &by_prefix, longest) {
                 Some(shard) => shard,
                 None => {
@@ -78,7 +78,7 @@ pub fn mend<'s>(
                     n
                 }
             };
-            new_terms.entry(shard).or_default().entry(e.doc).or_default().push((term.as_str(), *weight));
+            new_terms.entry(shard).or_default().entry(e.doc).or_default().push((term, weight));
             mine.insert(shard);
         }
         for &old in &e.old_shards {

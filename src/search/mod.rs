@@ -33,8 +33,41 @@ const MAX_WEIGHT: u8 = 15;
 
 /// The indexed terms of one decision with their weights (1..=15): a word
 /// in the title counts most, then one in the decision maker, subjects or
-/// areas, then how often it comes in the text.
-pub struct Terms(Vec<(String, u8)>);
+/// areas, then how often it comes in the text. Held as one buffer, each
+/// word (folded, so letters and digits only) followed by its weight, a
+/// byte below 16: a build of 100,000 decisions makes and keeps millions of
+/// them, and one allocation a decision is far cheaper than one a word.
+#[derive(Debug, PartialEq)]
+pub struct Terms(Vec<u8>);
+
+impl Terms {
+    fn push(&mut self, word: &str, weight: u8) {
+        self.0.extend_from_slice(word.as_bytes());
+        self.0.push(weight);
+    }
+
+    /// Each word with its weight.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> + '_ {
+        self.0.split_inclusive(|&b| b <= MAX_WEIGHT).filter_map(|w| {
+            let (&weight, word) = w.split_last()?;
+            Some((std::str::from_utf8(word).ok()?, weight))
+        })
+    }
+
+    /// The terms as bytes, for a build to keep.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The terms [`Terms::as_bytes`] gave; `None` for bytes it did not.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Terms> {
+        let whole = bytes.last().is_none_or(|&b| b <= MAX_WEIGHT);
+        let words_ok = bytes
+            .split_inclusive(|&b| b <= MAX_WEIGHT)
+            .all(|w| w.len() > 1 && w[w.len() - 1] > 0 && w[..w.len() - 1].iter().all(|c| c.is_ascii_alphanumeric()));
+        (whole && words_ok).then_some(Terms(bytes))
+    }
+}
 
 /// Appends `text` folded, as the index keeps words (`search.js` folds a
 /// query the same way): ASCII letters lower-cased, digits kept, accents
@@ -103,20 +136,18 @@ pub fn terms(p: &PublicRecord) -> Terms {
     for w in text.split(' ').filter(|w| kept(w)) {
         counts.entry(w).or_default().2 += 1;
     }
-    let terms = counts
-        .into_iter()
-        .map(|(w, (in_title, in_label, times))| {
-            let text_weight = match times {
-                0 => 0,
-                1 => 1,
-                2..=3 => 2,
-                _ => 3,
-            };
-            let weight = 8 * u8::from(in_title) + 4 * u8::from(in_label) + text_weight;
-            (w.to_string(), weight.clamp(1, MAX_WEIGHT))
-        })
-        .collect();
-    Terms(terms)
+    let mut terms = Terms(Vec::with_capacity(counts.keys().map(|w| w.len() + 1).sum()));
+    for (w, (in_title, in_label, times)) in counts {
+        let text_weight = match times {
+            0 => 0,
+            1 => 1,
+            2..=3 => 2,
+            _ => 3,
+        };
+        let weight = 8 * u8::from(in_title) + 4 * u8::from(in_label) + text_weight;
+        terms.push(w, weight.clamp(1, MAX_WEIGHT));
+    }
+    terms
 }
 
 /// One term's postings, gap-coded as it grows: each decision is the varint
@@ -169,13 +200,13 @@ impl IndexBuilder {
     /// Adds the next decision (numbered in the order added).
     pub fn add(&mut self, terms: Terms) {
         let doc = self.docs;
-        for (term, weight) in terms.0 {
-            match self.terms.get_mut(term.as_str()) {
+        for (term, weight) in terms.iter() {
+            match self.terms.get_mut(term) {
                 Some(p) => p.push(doc, weight),
                 None => {
                     let mut p = Postings::default();
                     p.push(doc, weight);
-                    self.terms.insert(term.into_boxed_str(), p);
+                    self.terms.insert(Box::from(term), p);
                 }
             }
         }
@@ -228,6 +259,19 @@ mod tests {
         let terms: Vec<&str> = title.split(' ').filter(|w| kept_in_title(w)).collect();
         assert_eq!(terms, ["residents", "parking", "st", "mary", "zone", "g", "block", "c", "phase", "plan"]);
         assert!(!kept("g"), "a letter in the text is not a term");
+    }
+
+    #[test]
+    fn terms_read_back_from_their_bytes() {
+        let mut terms = Terms(Vec::new());
+        for (w, weight) in [("station", 9), ("2m", 1), ("quarter", 15)] {
+            terms.push(w, weight);
+        }
+        assert_eq!(terms.iter().collect::<Vec<_>>(), [("station", 9), ("2m", 1), ("quarter", 15)]);
+        assert_eq!(Terms::from_bytes(terms.as_bytes().to_vec()), Some(terms));
+        assert_eq!(Terms::from_bytes(b"cut".to_vec()), None, "a word without its weight");
+        assert_eq!(Terms::from_bytes(vec![3]), None, "a weight without its word");
+        assert_eq!(Terms::from_bytes(b"a b\x01".to_vec()), None, "a word not folded");
     }
 
     #[test]

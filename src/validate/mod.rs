@@ -41,7 +41,7 @@ pub fn enforce_record(r: &Record, diags: &mut Vec<Diagnostic>, ctx: &Context<'_>
 
 /// Where a record's cross-referenced keys stand, kept for the rules that
 /// look across records.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LinkPositions {
     pub id: (u32, u32),
     pub related: (u32, u32),

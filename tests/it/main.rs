@@ -8,6 +8,7 @@ mod check;
 mod corpus;
 mod findings;
 mod import;
+mod incremental;
 mod list;
 mod parse_props;
 mod pdf;
