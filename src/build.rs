@@ -120,16 +120,13 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     crate::output::finish_overlay(&plan.out)?;
     let started = Instant::now();
     plan.progress.stage("checking the register");
-    let mut checks = cache::Checks::open(&plan.out, &plan.root, &inputs);
+    // the check's results are kept only beside output of decreg's own: a
+    // build into a folder it may not replace writes nothing there
+    let keep = crate::output::may_be_ours(&plan.out.join("site"));
+    let mut checks = cache::Checks::open(&plan.out, &plan.root, &inputs, keep)?;
     let checked = crate::check_light_since(&plan.root, plan.today, &mut checks)?;
+    checks.finish()?;
     timings.push(("load and check", started.elapsed()));
-    // kept only beside output of decreg's own: a build into a folder it
-    // may not replace writes nothing there
-    if crate::output::may_be_ours(&plan.out.join("site")) {
-        let started = Instant::now();
-        checks.write(&plan.out)?;
-        timings.push(("keep the check's results", started.elapsed()));
-    }
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
         let (checked, up_to_date) = (Some(checked), None);
@@ -206,7 +203,8 @@ fn write_site(
     let mut kept_pages = None;
     let mut pages_made = 0;
     let result = (|| {
-        let renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
+        let mut renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
+        renderer.context = inputs.context;
         let reader = crate::Reader::new(&plan.root, checked, plan.today);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;

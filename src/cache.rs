@@ -287,22 +287,43 @@ fn facts_text(f: &crate::stamp::Facts) -> String {
 }
 
 /// The check's results an earlier build kept, for files still as they
-/// were, and the results of this build's check, to keep for the next.
+/// were; and the results of this build's check, written as they come (to
+/// a file put in place by [`Checks::finish`]) rather than held: at
+/// 100,000 decisions they are 160 MB.
 pub struct Checks {
-    context: u64,
     /// The record files' facts, as this build took them.
     facts: FxHashMap<PathBuf, String>,
-    /// Each with its line as kept, kept again as it is when taken.
-    earlier: FxHashMap<PathBuf, (Checked, String)>,
+    /// The kept file's text, and where each file's line is in it.
+    text: String,
+    earlier: FxHashMap<PathBuf, (Checked, std::ops::Range<usize>)>,
     /// How many files' results were taken from `earlier`.
     taken: usize,
-    lines: Vec<String>,
+    /// Where this check's results go (`None`: nowhere).
+    keeping: Option<Keeping>,
+}
+
+/// This check's results, being written.
+struct Keeping {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    failed: Option<std::io::Error>,
+}
+
+impl Keeping {
+    fn line(&mut self, line: &str) {
+        if self.failed.is_none() {
+            if let Err(e) = writeln!(self.file, "{line}") {
+                self.failed = Some(e);
+            }
+        }
+    }
 }
 
 impl Checks {
-    /// The results kept in `out` by a build with the same `context`, for
-    /// the files of `inputs` (a build of `root`).
-    pub fn open(out: &Path, root: &Path, inputs: &crate::stamp::Inputs) -> Checks {
+    /// The results kept in `out` by a build with the same context, for the
+    /// files of `inputs` (a build of `root`); this check's are kept there
+    /// too when `keep`.
+    pub fn open(out: &Path, root: &Path, inputs: &crate::stamp::Inputs, keep: bool) -> Result<Checks, Error> {
         use rayon::prelude::*;
         let facts: FxHashMap<PathBuf, String> = inputs
             .records
@@ -311,27 +332,36 @@ impl Checks {
             .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
             .collect();
         let text = std::fs::read_to_string(out.join(CHECKS)).unwrap_or_default();
-        let mut lines = text.lines();
-        let same_context = lines.next().and_then(|l| l.parse::<u64>().ok()) == Some(inputs.context);
+        let header = text.find('\n').map_or(text.len(), |n| n + 1);
+        let same_context = text[..header].trim_end().parse::<u64>().ok() == Some(inputs.context);
+        let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut at = header;
+        for line in text[header..].split_inclusive('\n') {
+            lines.push(at..at + line.trim_end_matches('\n').len());
+            at += line.len();
+        }
         let earlier = if same_context {
-            let lines: Vec<&str> = lines.collect();
             lines
-                .par_iter()
-                .filter_map(|l| Some((serde_json::from_str::<Checked>(l).ok()?, *l)))
+                .into_par_iter()
+                .filter_map(|range| Some((serde_json::from_str::<Checked>(&text[range.clone()]).ok()?, range)))
                 .filter(|(c, _)| facts.get(&c.source) == Some(&c.facts))
-                .map(|(c, l)| (c.source.clone(), (c, l.to_string())))
+                .map(|(c, range)| (c.source.clone(), (c, range)))
                 .collect()
         } else {
             FxHashMap::default()
         };
-        Checks { context: inputs.context, facts, earlier, taken: 0, lines: Vec::new() }
+        let keeping = if keep { Some(Keeping::start(out, inputs.context)?) } else { None };
+        Ok(Checks { facts, text, earlier, taken: 0, keeping })
     }
 
-    /// The kept result for `rel`, when its file is as it was then.
+    /// The kept result for `rel`, when its file is as it was then (kept
+    /// again for the next build).
     pub(crate) fn take(&mut self, rel: &Path) -> Option<(crate::Loaded, crate::CheckedFile)> {
-        let (c, line) = self.earlier.remove(rel)?;
+        let (c, range) = self.earlier.remove(rel)?;
         self.taken += 1;
-        self.lines.push(line);
+        if let Some(keeping) = &mut self.keeping {
+            keeping.line(&self.text[range]);
+        }
         let record = Some(c.record.into_record());
         Some(((record, c.diags), crate::CheckedFile { len: c.len, hash: c.hash }))
     }
@@ -341,11 +371,13 @@ impl Checks {
         self.taken
     }
 
-    /// Keeps the result of checking `rel` (its text dropped) for the next
-    /// build. Only a public record without errors is kept: the output
-    /// folder holds nothing of an exempt one (a council may copy the folder
-    /// whole), nor of a file decreg could not read as a public record.
-    pub(crate) fn keep(&self, rel: &Path, loaded: &crate::Loaded, file: Option<crate::CheckedFile>) -> Option<String> {
+    /// The line that keeps the result of checking `rel` (its text
+    /// dropped), when this check keeps its results. Only a public record
+    /// without errors is kept: the output folder holds nothing of an exempt
+    /// one (a council may copy the folder whole), nor of a file decreg
+    /// could not read as a public record.
+    pub(crate) fn line(&self, rel: &Path, loaded: &crate::Loaded, file: Option<crate::CheckedFile>) -> Option<String> {
+        self.keeping.as_ref()?;
         let (facts, file) = (self.facts.get(rel)?, file?);
         let (record, _) = loaded.0.as_ref()?;
         if record.is_exempt() || loaded.1.iter().any(crate::diag::Diagnostic::is_error) {
@@ -362,25 +394,35 @@ impl Checks {
         serde_json::to_string(&checked).ok()
     }
 
-    pub(crate) fn push(&mut self, line: String) {
-        self.lines.push(line);
+    /// Keeps a line [`Checks::line`] made.
+    pub(crate) fn keep(&mut self, line: &str) {
+        if let Some(keeping) = &mut self.keeping {
+            keeping.line(line);
+        }
     }
 
-    /// Writes what this build's check made, for the next build.
-    pub fn write(&self, out: &Path) -> Result<(), Error> {
-        let path = out.join(CHECKS);
+    /// Puts this check's results in place of the last ones.
+    pub fn finish(self) -> Result<(), Error> {
+        let Some(mut keeping) = self.keeping else { return Ok(()) };
+        let flushed = keeping.file.flush();
+        if let Some(e) = keeping.failed.or(flushed.err()) {
+            return Err(Error::io(&keeping.path, &e));
+        }
+        let path = keeping.path.with_extension("jsonl");
+        std::fs::rename(&keeping.path, &path).map_err(|e| Error::io(&path, &e))
+    }
+}
+
+impl Keeping {
+    fn start(out: &Path, context: u64) -> Result<Keeping, Error> {
+        let path = out.join(CHECKS).with_extension("partial");
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        let partial = path.with_extension("partial");
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(|e| Error::io(&partial, &e))?);
-        writeln!(file, "{}", self.context).map_err(|e| Error::io(&partial, &e))?;
-        for line in &self.lines {
-            writeln!(file, "{line}").map_err(|e| Error::io(&partial, &e))?;
-        }
-        file.flush().map_err(|e| Error::io(&partial, &e))?;
-        drop(file);
-        std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, &e))
+        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, &e))?;
+        let mut keeping = Keeping { path, file: std::io::BufWriter::new(file), failed: None };
+        keeping.line(&context.to_string());
+        Ok(keeping)
     }
 }
 
@@ -427,13 +469,13 @@ mod tests {
         let (root, out) = (reg.path(), reg.path().join("output"));
         let check = |expect_taken: usize| {
             let inputs = crate::stamp::take(root, today(), false);
-            let mut checks = Checks::open(&out, root, &inputs);
+            let mut checks = Checks::open(&out, root, &inputs, true).unwrap();
             let checked = crate::check_light_since(root, today(), &mut checks).unwrap();
-            checks.write(&out).unwrap();
+            assert_eq!(checks.taken(), expect_taken);
+            checks.finish().unwrap();
             let whole = crate::check_light(root, today()).unwrap();
             assert_eq!(checked.records, whole.records);
             assert_eq!(checked.diags, whole.diags);
-            assert_eq!(checks.taken(), expect_taken);
             // an exempt record is never kept: read again each time
             assert!(checked.records.iter().any(Record::is_exempt));
             checked.records.iter().filter(|r| !r.is_exempt()).count()
@@ -446,7 +488,7 @@ mod tests {
         check(files - 1);
         // another day: nothing is taken (call-in states move with it)
         let inputs = crate::stamp::take(root, today().succ_opt().unwrap(), false);
-        let mut checks = Checks::open(&out, root, &inputs);
+        let mut checks = Checks::open(&out, root, &inputs, true).unwrap();
         crate::check_light_since(root, today().succ_opt().unwrap(), &mut checks).unwrap();
         assert_eq!(checks.taken(), 0);
     }

@@ -185,14 +185,14 @@ fn load_all(
             .into_par_iter()
             .map(|i| {
                 let done = load(&files[i]);
-                let kept = checks.as_deref().and_then(|c| c.keep(&files[i], &done.loaded, done.file));
+                let kept = checks.as_deref().and_then(|c| c.line(&files[i], &done.loaded, done.file));
                 (i, done, kept)
             })
             .collect()
     });
     for (i, done, kept) in fresh {
         if let (Some(checks), Some(line)) = (checks.as_deref_mut(), kept) {
-            checks.push(line);
+            checks.keep(&line);
         }
         earlier[i] = Some(done);
     }

@@ -527,11 +527,10 @@ impl Overlay {
     /// Puts every file in place (with the markers of folders given new
     /// files or losing some).
     pub fn commit(self) -> Result<(), Error> {
-        let folders: BTreeSet<String> =
-            self.files.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(f, _, _)| f.clone()).collect();
         // the keys of the files it replaces would no longer hold
-        for folder in folders {
-            forget(&keys_of(&self.out.join(folder), false))?;
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        for (folder, rel, _) in &files {
+            forget_key(&keys_of(&self.out.join(folder), false), rel)?;
         }
         self.write_journal()?;
         finish_overlay(&self.out)
@@ -731,17 +730,28 @@ fn forget(path: &Path) -> Result<(), Error> {
     }
 }
 
+/// Forgets the key of one file, where keys are kept at `path` (if they
+/// are): a line `-` and the file, appended, so that forgetting a few
+/// costs little however many the folder has.
+fn forget_key(path: &Path, rel: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let Ok(mut file) = fs::OpenOptions::new().append(true).open(path) else { return Ok(()) };
+    writeln!(file, "-\t{rel}").map_err(|e| Error::io(path, &e))
+}
+
 /// Reads and forgets the keys kept at `path`: forgotten first, so that a
 /// build killed while writing over the folder's files leaves no key that
 /// no longer holds.
 fn take_keys(path: &Path) -> Result<HashMap<String, u64>, Error> {
     let Ok(text) = fs::read_to_string(path) else { return Ok(HashMap::new()) };
     forget(path)?;
-    let keys = text
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .filter_map(|(key, rel)| Some((rel.to_string(), u64::from_str_radix(key, 16).ok()?)))
-        .collect();
+    let mut keys = HashMap::new();
+    for (key, rel) in text.lines().filter_map(|l| l.split_once('\t')) {
+        match u64::from_str_radix(key, 16) {
+            Ok(key) => keys.insert(rel.to_string(), key),
+            Err(_) => keys.remove(rel),
+        };
+    }
     Ok(keys)
 }
 
@@ -956,6 +966,28 @@ mod tests {
         fs::remove_dir_all(dir.path().join(".site.previous")).unwrap();
         let s = Staging::new(&target).unwrap();
         assert!(!s.holds("a.html", 1));
+        s.discard();
+    }
+
+    #[test]
+    fn an_overlay_forgets_the_keys_of_the_files_it_replaces_and_no_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, target) = (dir.path(), dir.path().join("site"));
+        let s = Staging::new(&target).unwrap();
+        s.write_keyed("a.html", 1, b"a").unwrap();
+        s.write_keyed("b.html", 2, b"b").unwrap();
+        s.publish().unwrap();
+        let o = Overlay::new(out).unwrap();
+        o.write("site", "a.html", b"a, edited").unwrap();
+        o.commit().unwrap();
+        let s = Staging::new(&target).unwrap();
+        s.write_keyed("a.html", 1, b"a").unwrap();
+        s.write_keyed("b.html", 2, b"b").unwrap();
+        s.publish().unwrap();
+        // the next starts from the folder the overlay changed
+        let s = Staging::new(&target).unwrap();
+        assert!(!s.holds("a.html", 1), "replaced: its key no longer holds");
+        assert!(s.holds("b.html", 2));
         s.discard();
     }
 

@@ -209,15 +209,23 @@ fn write_feeds(
         feeds.push((format!("Decisions by {name}"), format!("feeds/{slug}.atom"), items));
     }
     for (title, path, items) in feeds {
-        let (text, shown) = atom(r, &title, &path, &items);
-        out.write(&path, text.as_bytes())?;
-        recipes.keep(super::pages::Recipe::Feed { path, title, members: recipes.numbers(&shown) });
+        let members = recipes.numbers(&feed_entries(&items));
+        let recipe = super::pages::Recipe::Feed { path, title, members };
+        super::pages::write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
     }
     Ok(())
 }
 
 fn atom_date(s: &Summary) -> String {
     s.published.as_ref().or(s.date.as_ref()).map_or_else(|| "1970-01-01".into(), |d| d.iso.clone()) + "T00:00:00Z"
+}
+
+/// The decisions a feed of `items` shows: the newest, newest first.
+fn feed_entries<'s>(items: &[&'s Summary]) -> Vec<&'s Summary> {
+    let mut entries: Vec<&Summary> = items.to_vec();
+    entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
+    entries.truncate(FEED_SIZE);
+    entries
 }
 
 /// An Atom feed of the newest decisions among `items` (newest first), and
@@ -231,9 +239,7 @@ pub fn atom<'s>(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&'s Sum
             format!("{base}{path}")
         }
     };
-    let mut entries: Vec<&Summary> = items.to_vec();
-    entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
-    entries.truncate(FEED_SIZE);
+    let entries = feed_entries(items);
     let updated = entries.first().map_or_else(|| format!("{}T00:00:00Z", r.site.today.iso), |s| atom_date(s));
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");

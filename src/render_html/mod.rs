@@ -100,6 +100,11 @@ impl SiteView {
 
 /// Everything the HTML stage needs, made once per build.
 pub struct Renderer<'a> {
+    /// One number for everything a page is made from besides its own
+    /// content (decreg, the options, the day, the register's settings,
+    /// templates and documents: see `stamp::Inputs::context`); 0 when
+    /// not told.
+    pub context: u64,
     pub tera: Tera,
     pub site: SiteView,
     pub config: &'a Config,
@@ -111,6 +116,7 @@ impl<'a> Renderer<'a> {
     /// site, as of `today`.
     pub fn new(root: &Path, config: &'a Config, today: chrono::NaiveDate) -> Result<Renderer<'a>, Error> {
         Ok(Renderer {
+            context: 0,
             tera: templates(root)?,
             site: SiteView::new(config, today),
             config,

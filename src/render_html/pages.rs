@@ -212,46 +212,55 @@ const LEVEL_MARK: &str = "\u{1}level\u{1}";
 /// maker, subjects and areas), and rendering its entry each time was most
 /// of the listings' cost. The marks are control characters, which YAML
 /// does not allow in a record's fields.
-struct Entries<'a>(FxHashMap<&'a str, String>);
+struct Entries<'a, 'r> {
+    r: &'a Renderer<'r>,
+    cells: FxHashMap<&'a str, (&'a Summary, std::sync::OnceLock<String>)>,
+}
 
-impl<'a> Entries<'a> {
-    fn render(r: &Renderer<'_>, summaries: &[&'a Summary]) -> Result<Entries<'a>, Error> {
-        let entries = summaries
-            .par_iter()
-            .copied()
-            .map(|s| {
-                let mut ctx = Context::new();
-                ctx.insert("s", s);
-                ctx.insert("site", &r.site);
-                ctx.insert("root", ROOT_MARK);
-                ctx.insert("level", LEVEL_MARK);
-                let html = r
-                    .tera
-                    .render("list-item.html", &ctx)
-                    .map_err(|e| super::template_error(&r.template_dir.join("list-item.html"), &e))?;
-                Ok((s.id.as_str(), html))
-            })
-            .collect::<Result<_, Error>>()?;
-        Ok(Entries(entries))
+impl<'a, 'r> Entries<'a, 'r> {
+    /// The entries of `summaries`, each rendered when first asked for
+    /// (a build that keeps most listing pages renders few).
+    fn of(r: &'a Renderer<'r>, summaries: impl Iterator<Item = &'a Summary>) -> Entries<'a, 'r> {
+        Entries { r, cells: summaries.map(|s| (s.id.as_str(), (s, std::sync::OnceLock::new()))).collect() }
+    }
+
+    fn entry(&self, id: &str) -> Result<&str, Error> {
+        let Some((s, cell)) = self.cells.get(id) else { return Ok("") };
+        if let Some(html) = cell.get() {
+            return Ok(html);
+        }
+        let mut ctx = Context::new();
+        ctx.insert("s", s);
+        ctx.insert("site", &self.r.site);
+        ctx.insert("root", ROOT_MARK);
+        ctx.insert("level", LEVEL_MARK);
+        let html = self
+            .r
+            .tera
+            .render("list-item.html", &ctx)
+            .map_err(|e| super::template_error(&self.r.template_dir.join("list-item.html"), &e))?;
+        Ok(cell.get_or_init(|| html))
     }
 
     /// The entries of `items`, grouped by month when `by_month`, for a page
     /// at `root` (month groups take `<h3>` titles under the month's `<h2>`).
-    fn groups<'s>(&self, items: impl Iterator<Item = &'s Summary>, by_month: bool, root: &str) -> Vec<Group> {
+    fn groups<'s>(
+        &self,
+        items: impl Iterator<Item = &'s Summary>,
+        by_month: bool,
+        root: &str,
+    ) -> Result<Vec<Group>, Error> {
         let mut groups: Vec<Group> = Vec::new();
         for s in items {
             let heading = if by_month { s.month.clone() } else { None };
             let level = if heading.is_some() { "3" } else { "2" };
-            let html = self
-                .0
-                .get(s.id.as_str())
-                .map_or(String::new(), |h| h.replace(ROOT_MARK, root).replace(LEVEL_MARK, level));
+            let html = self.entry(&s.id)?.replace(ROOT_MARK, root).replace(LEVEL_MARK, level);
             match groups.last_mut() {
                 Some(g) if g.heading == heading => g.html.push_str(&html),
                 _ => groups.push(Group { heading, html }),
             }
         }
-        groups
+        Ok(groups)
     }
 }
 
@@ -269,22 +278,25 @@ fn write_listing(
     r: &Renderer<'_>,
     l: &Listing,
     items: &[&Summary],
-    entries: &Entries<'_>,
+    entries: &Entries<'_, '_>,
     out: &Staging,
     recipes: &Recipes<'_>,
 ) -> Result<(), Error> {
     let pages = items.len().div_ceil(PAGE_SIZE).max(1);
     (1..=pages).into_par_iter().try_for_each(|page| {
         let chunk: Vec<&Summary> = items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied().collect();
-        let (path, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
-        recipes.keep(Recipe::Listing {
-            listing: l.clone(),
-            page,
-            pages,
-            count: items.len(),
-            members: recipes.numbers(&chunk),
-        });
-        out.write(&path, html.as_bytes())
+        let recipe =
+            Recipe::Listing { listing: l.clone(), page, pages, count: items.len(), members: recipes.numbers(&chunk) };
+        let key = recipes.key(r, &recipe);
+        let path = listing_path(l, page);
+        if out.holds(&path, key) {
+            out.keep(&path, key);
+        } else {
+            let (_, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
+            out.write_keyed(&path, key, html.as_bytes())?;
+        }
+        recipes.keep(recipe);
+        Ok(())
     })
 }
 
@@ -297,12 +309,12 @@ fn listing_page(
     pages: usize,
     count: usize,
     chunk: &[&Summary],
-    entries: &Entries<'_>,
+    entries: &Entries<'_, '_>,
 ) -> Result<(String, String), Error> {
     let base_depth = l.base.split('/').count();
     let depth = if page == 1 { base_depth } else { base_depth + 2 };
     let up = "../".repeat(depth);
-    let groups = entries.groups(chunk.iter().copied(), l.by_month, &up);
+    let groups = entries.groups(chunk.iter().copied(), l.by_month, &up)?;
     let href = |n: usize| if n == 1 { format!("{up}{}/", l.base) } else { format!("{up}{}/page/{n}/", l.base) };
     let pagination = Pagination {
         current: page,
@@ -322,8 +334,16 @@ fn listing_page(
     ctx.insert("pagination", &pagination);
     ctx.insert("feed", &l.feed);
     let html = r.render("list.html", depth, &mut ctx)?;
-    let path = if page == 1 { format!("{}/index.html", l.base) } else { format!("{}/page/{page}/index.html", l.base) };
-    Ok((path, html))
+    Ok((listing_path(l, page), html))
+}
+
+/// Where page `page` of a listing goes.
+fn listing_path(l: &Listing, page: usize) -> String {
+    if page == 1 {
+        format!("{}/index.html", l.base)
+    } else {
+        format!("{}/page/{page}/index.html", l.base)
+    }
 }
 
 /// The page numbers to offer: first, last, and two either side.
@@ -367,7 +387,7 @@ pub fn write_listings(
     recipes: &Recipes<'_>,
 ) -> Result<(), Error> {
     let all: Vec<&Summary> = summaries.iter().collect();
-    let entries = Entries::render(r, &all)?;
+    let entries = Entries::of(r, summaries.iter());
     let listing = Listing {
         base: "decisions".into(),
         title: "All decisions".into(),
@@ -393,9 +413,7 @@ pub fn write_listings(
         Recipe::CallIn { members: recipes.numbers(&open) },
         Recipe::ForwardPlan { members: recipes.numbers(&forthcoming) },
     ] {
-        let (path, html) = remade(r, &recipe, &|n| &summaries[n as usize])?;
-        out.write(&path, html.as_bytes())?;
-        recipes.keep(recipe);
+        write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
     }
 
     let mut ctx = Context::new();
@@ -432,6 +450,17 @@ pub enum Recipe {
 }
 
 impl Recipe {
+    /// Where its page goes in the site (a feed's path is its own).
+    fn path(&self) -> Option<String> {
+        match self {
+            Recipe::Listing { listing, page, .. } => Some(listing_path(listing, *page)),
+            Recipe::Home { .. } => Some("index.html".into()),
+            Recipe::CallIn { .. } => Some("call-in/index.html".into()),
+            Recipe::ForwardPlan { .. } => Some("forward-plan/index.html".into()),
+            Recipe::Feed { path, .. } => Some(path.clone()),
+        }
+    }
+
     /// The decisions the page shows.
     pub fn members(&self) -> impl Iterator<Item = u32> + '_ {
         let (a, b): (&[u32], &[u32]) = match self {
@@ -456,7 +485,7 @@ pub fn remade<'s>(
     match recipe {
         Recipe::Listing { listing, page, pages, count, members } => {
             let chunk = of(members);
-            let entries = Entries::render(r, &chunk)?;
+            let entries = Entries::of(r, chunk.iter().copied());
             listing_page(r, listing, *page, *pages, *count, &chunk, &entries)
         }
         Recipe::Home { latest, open, forthcoming, total, years } => {
@@ -482,16 +511,74 @@ pub fn remade<'s>(
     }
 }
 
-/// Where a build keeps its recipes (nowhere, when it keeps no cache).
+/// Writes a recipe's page, or keeps it where the staging folder holds it
+/// as made from the same key.
+pub fn write_recipe<'s>(
+    r: &Renderer<'_>,
+    recipe: Recipe,
+    summary: &dyn Fn(u32) -> &'s Summary,
+    out: &Staging,
+    recipes: &Recipes<'_>,
+) -> Result<(), Error> {
+    let key = recipes.key(r, &recipe);
+    match recipe.path().filter(|path| out.holds(path, key)) {
+        Some(path) => out.keep(&path, key),
+        None => {
+            let (path, text) = remade(r, &recipe, summary)?;
+            out.write_keyed(&path, key, text.as_bytes())?;
+        }
+    }
+    recipes.keep(recipe);
+    Ok(())
+}
+
+/// Where a build keeps its recipes (nowhere, when it keeps no cache), and
+/// how it knows a page of decisions made from the same summaries.
 pub struct Recipes<'a> {
     /// The summaries in listing order, whose positions are their numbers.
     all: &'a [Summary],
+    /// One number for each summary, in the same order.
+    fingerprints: Vec<u64>,
     kept: Option<std::sync::Mutex<Vec<Recipe>>>,
+}
+
+/// One number for a summary, for the keys of the pages that show it.
+fn fingerprint(s: &Summary) -> u64 {
+    use std::hash::Hasher;
+    struct Hashing(rustc_hash::FxHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(rustc_hash::FxHasher::default());
+    // a summary always serialises; were one not to, its page is made anew
+    // each time (its key then holds only what did)
+    let _ = bincode::serialize_into(&mut h, s);
+    h.0.finish()
 }
 
 impl<'a> Recipes<'a> {
     pub fn new(all: &'a [Summary], keep: bool) -> Self {
-        Recipes { all, kept: keep.then(Default::default) }
+        let fingerprints = all.par_iter().map(fingerprint).collect();
+        Recipes { all, fingerprints, kept: keep.then(Default::default) }
+    }
+
+    /// One number for everything a recipe's page is made from: the
+    /// renderer's context, the recipe and its decisions' summaries.
+    pub fn key(&self, r: &Renderer<'_>, recipe: &Recipe) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        r.context.hash(&mut h);
+        bincode::serialize(recipe).unwrap_or_default().hash(&mut h);
+        for n in recipe.members() {
+            self.fingerprints.get(n as usize).hash(&mut h);
+        }
+        h.finish()
     }
 
     pub fn keep(&self, recipe: Recipe) {
@@ -548,7 +635,7 @@ type NamesOf = fn(&Summary) -> Vec<&str>;
 fn write_facets(
     r: &Renderer<'_>,
     summaries: &[Summary],
-    entries: &Entries<'_>,
+    entries: &Entries<'_, '_>,
     out: &Staging,
     recipes: &Recipes<'_>,
 ) -> Result<BTreeMap<&'static str, Vec<Facet>>, Error> {
