@@ -337,10 +337,22 @@ fn copy_documents(root: &Path, records: &[&Record], out: &Staging) -> Result<(),
     crate::disk::install(|| {
         paths.into_par_iter().try_for_each(|path| {
             let from = root.join("documents").join(path);
-            if from.is_file() {
-                out.copy(&format!("documents/{path}"), &from)?;
+            let Some(meta) = std::fs::metadata(&from).ok().filter(|m| m.is_file()) else { return Ok(()) };
+            // a document is kept where the folder holds it copied from a
+            // file of the same size and time
+            let key = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                stamp::file_facts(&meta).hash(&mut h);
+                h.finish()
+            };
+            let rel = format!("documents/{path}");
+            if out.holds(&rel, key) {
+                out.keep(&rel, key);
+                Ok(())
+            } else {
+                out.copy_keyed(&rel, key, &from)
             }
-            Ok(())
         })
     })
 }

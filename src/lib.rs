@@ -300,10 +300,12 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A record file's bytes as a hash: the same file read twice in one build.
+/// A record file's bytes as a hash: the same file read twice in one build,
+/// and the pages made from it (SipHash, not the fast hash: a hash two
+/// contents shared would keep a stale page).
 fn file_hash(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
-    let mut h = rustc_hash::FxHasher::default();
+    let mut h = std::hash::DefaultHasher::new();
     h.write(bytes);
     h.finish()
 }

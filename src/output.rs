@@ -144,6 +144,13 @@ impl Staging {
         Ok(())
     }
 
+    /// Copies a file in, copied from what `key` stands for.
+    pub fn copy_keyed(&self, rel: &str, key: u64, from: &Path) -> Result<(), Error> {
+        self.copy(rel, from)?;
+        self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
+        Ok(())
+    }
+
     fn path_of(&self, rel: &str) -> Result<PathBuf, Error> {
         let p = Path::new(rel);
         let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_))) && rel != MARKER;

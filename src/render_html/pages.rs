@@ -545,7 +545,9 @@ pub struct Recipes<'a> {
 /// One number for a summary, for the keys of the pages that show it.
 fn fingerprint(s: &Summary) -> u64 {
     use std::hash::Hasher;
-    struct Hashing(rustc_hash::FxHasher);
+    // SipHash, not the fast hash: a key two summaries shared would keep a
+    // stale page
+    struct Hashing(std::hash::DefaultHasher);
     impl std::io::Write for Hashing {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
@@ -555,7 +557,7 @@ fn fingerprint(s: &Summary) -> u64 {
             Ok(())
         }
     }
-    let mut h = Hashing(rustc_hash::FxHasher::default());
+    let mut h = Hashing(std::hash::DefaultHasher::new());
     // a summary always serialises; were one not to, its page is made anew
     // each time (its key then holds only what did)
     let _ = bincode::serialize_into(&mut h, s);

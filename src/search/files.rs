@@ -94,18 +94,18 @@ pub fn write_index(
         .collect();
     let mut shards = Vec::new();
     split(&terms, 1, &mut shards);
-    let shard_files: Vec<(String, Vec<u8>, Vec<u32>)> = shards
+    let shard_files: Vec<(IndexFile, Vec<u32>)> = shards
         .par_iter()
         .map(|s| {
             let raw = encode_shard(&terms[s.range.clone()]);
             let in_it = if with_shards { super::mend::docs_in_shard(&raw, docs) } else { Vec::new() };
-            (format!("{INDEX_DIR}/t/{}.bin", s.prefix), gzip(&raw), in_it)
+            (IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), raw), in_it)
         })
         .collect();
     drop(terms);
     let mut doc_shards: Vec<(u32, Vec<u8>)> =
         if with_shards { vec![(0, Vec::new()); docs as usize] } else { Vec::new() };
-    for (i, (_, _, in_it)) in shard_files.iter().enumerate() {
+    for (i, (_, in_it)) in shard_files.iter().enumerate() {
         for &d in in_it {
             let (last, packed) = &mut doc_shards[d as usize];
             push_varint(packed, u64::from(i as u32 - *last));
@@ -113,21 +113,22 @@ pub fn write_index(
         }
     }
     let doc_shards: Vec<Vec<u8>> = doc_shards.into_iter().map(|(_, p)| p).collect();
-    let shard_files: Vec<(String, Vec<u8>)> = shard_files.into_iter().map(|(n, b, _)| (n, b)).collect();
-    let doc_files: Vec<(String, Vec<u8>)> = summaries
+    let shard_files: Vec<IndexFile> = shard_files.into_iter().map(|(f, _)| f).collect();
+    let doc_files: Vec<IndexFile> = summaries
         .par_chunks(CHUNK)
         .enumerate()
-        .map(|(n, chunk)| (format!("{INDEX_DIR}/d/{n}.bin"), gzip(&doc_chunk(chunk))))
+        .map(|(n, chunk)| IndexFile::of(format!("{INDEX_DIR}/d/{n}.bin"), doc_chunk(chunk)))
         .collect();
-    let facets = gzip(&facet_lists(summaries));
-    // A stamp of every file's bytes: the browser asks for the files with
+    let facets = facet_lists(summaries);
+    // A stamp of every file's content: the browser asks for the files with
     // it, so a cached shard of an older index is never mixed with this one.
     let mut stamp = std::hash::DefaultHasher::new();
-    for (name, bytes) in shard_files.iter().chain(&doc_files) {
-        name.hash(&mut stamp);
-        bytes.hash(&mut stamp);
+    for f in shard_files.iter().chain(&doc_files) {
+        f.name.hash(&mut stamp);
+        f.key.hash(&mut stamp);
     }
     facets.hash(&mut stamp);
+    let facets = gzip(&facets);
     let manifest = Manifest {
         v: 1,
         docs,
@@ -136,10 +137,39 @@ pub fn write_index(
         stamp: format!("{:016x}", stamp.finish()),
     };
     let manifest = serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
-    shard_files.par_iter().chain(doc_files.par_iter()).try_for_each(|(name, bytes)| out.write(name, bytes))?;
+    shard_files.par_iter().chain(doc_files.par_iter()).try_for_each(|f| f.write(out))?;
     out.write(&format!("{INDEX_DIR}/facets.bin"), &facets)?;
     out.write(&format!("{INDEX_DIR}/manifest.bin"), &gzip(&manifest))?;
     Ok((shard_files.len() + doc_files.len() + 2, doc_shards))
+}
+
+/// One of the index's files, before it is compressed: compressing is most
+/// of what writing the index costs, and a file the staging folder holds
+/// as made from the same bytes is kept as it is.
+struct IndexFile {
+    name: String,
+    raw: Vec<u8>,
+    /// A hash of `raw`.
+    key: u64,
+}
+
+impl IndexFile {
+    fn of(name: String, raw: Vec<u8>) -> IndexFile {
+        // SipHash, not the fast hash: a key that two contents shared would
+        // keep a stale file
+        let mut h = std::hash::DefaultHasher::new();
+        h.write(&raw);
+        IndexFile { name, key: h.finish(), raw }
+    }
+
+    fn write(&self, out: &Staging) -> Result<(), Error> {
+        if out.holds(&self.name, self.key) {
+            out.keep(&self.name, self.key);
+            Ok(())
+        } else {
+            out.write_keyed(&self.name, self.key, &gzip(&self.raw))
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]

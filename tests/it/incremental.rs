@@ -93,6 +93,16 @@ fn each_full_build_makes_only_what_changed_and_publishes_what_a_build_from_nothi
     let said = build(root, &[]);
     assert!(!said.contains("as they were"), "{said}");
     same_as_from_nothing(root, &[]);
+    // A document replaced: its copy in the site is replaced too.
+    let docs = walkdir::WalkDir::new(root.join("documents")).into_iter().filter_map(Result::ok);
+    let doc = docs.filter(|e| e.file_type().is_file()).find(|e| e.path().extension().is_some_and(|x| x == "csv"));
+    let doc = doc.expect("the sample has documents").into_path();
+    let mut bytes = std::fs::read(&doc).unwrap();
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&doc, bytes).unwrap();
+    build(root, &[]);
+    same_as_from_nothing(root, &[]);
+
     // Back to the built-in template: the output of the build before last
     // was made with it, and its pages are kept.
     std::fs::remove_file(&tpl).unwrap();
