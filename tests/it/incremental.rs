@@ -314,3 +314,38 @@ proptest::proptest! {
         }
     }
 }
+
+/// A build killed at any point (SIGKILL) leaves no key that no longer
+/// holds: the next build publishes what a build from nothing does.
+#[test]
+fn a_build_killed_midway_leaves_the_next_to_publish_what_a_build_from_nothing_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("reg");
+    super::corpus::gen_corpus(1500, 0, &reg);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    // two builds: the third starts from the first's output, with its keys
+    assert!(build_on(&reg, day, &[]));
+    assert!(build_on(&reg, day, &["--force"]));
+    let mut changes = 0;
+    for delay_ms in [40u64, 150, 350, 600, 900] {
+        changes += 1;
+        apply(&reg, &Change::Maker(changes * 7), &mut day.clone(), changes);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decreg"))
+            .args(["--root", reg.to_str().unwrap(), "--today", &day.to_string(), "build", "--no-pdf", "-q"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL, if it has not finished
+        child.wait().unwrap();
+    }
+    assert!(build_on(&reg, day, &[]));
+    let fresh = tempfile::tempdir().unwrap();
+    assert!(build_on(&reg, day, &["--out", fresh.path().to_str().unwrap()]));
+    let (mine, theirs) = (published(&reg.join("output")), published(fresh.path()));
+    assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
+    for (name, bytes) in &mine {
+        assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
+    }
+}
