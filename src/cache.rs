@@ -283,7 +283,7 @@ impl KeptRecord {
 
 /// A record file's facts as the check cache keeps them.
 fn facts_text(f: &crate::stamp::Facts) -> String {
-    format!("{}:{}", f.0, f.1)
+    format!("{}:{}", f.size, f.modified)
 }
 
 /// The check's results an earlier build kept, for files still as they
@@ -328,7 +328,7 @@ impl Checks {
         let facts: FxHashMap<PathBuf, String> = inputs
             .records
             .iter()
-            .filter(|(_, f)| !f.2)
+            .filter(|(_, f)| !f.is_dir)
             .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
             .collect();
         let text = std::fs::read_to_string(out.join(CHECKS)).unwrap_or_default();

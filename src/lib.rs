@@ -14,7 +14,11 @@
 //!    views, [`search`] indexes them, `render_pdf` makes cabinet reports and
 //!    decision notices through Typst (`reports` caches them), and
 //!    [`output`] stages the site and swaps it into place ([`build`] orders
-//!    these steps);
+//!    these steps). A build starts from the output of the build before
+//!    last and keeps each file it holds as made from the same key;
+//!    [`cache`] keeps, in decreg's own format, what the next build needs
+//!    to know of this one (each record file's check, each page's summary
+//!    and search terms), so that it reads and makes only what changed;
 //! 7. [`listing`] shows the resolved records to officers (`list`, `show`).
 //!
 //! Every content problem is a [`diag::Diagnostic`] with file, line and

@@ -140,9 +140,9 @@ const FACT_BYTES: usize = 25;
 
 fn fact_bytes(f: &Facts) -> [u8; FACT_BYTES] {
     let mut b = [0; FACT_BYTES];
-    b[..8].copy_from_slice(&f.0.to_le_bytes());
-    b[8..24].copy_from_slice(&f.1.to_le_bytes());
-    b[24] = u8::from(f.2);
+    b[..8].copy_from_slice(&f.size.to_le_bytes());
+    b[8..24].copy_from_slice(&f.modified.to_le_bytes());
+    b[24] = u8::from(f.is_dir);
     b
 }
 
@@ -277,7 +277,7 @@ pub fn keep(out: &Path, root: &Path, b: Built<'_>) -> Result<(), Error> {
             .inputs
             .records
             .iter()
-            .map(|(p, facts)| if facts.2 { u32::MAX } else { by_source.get(p).copied().unwrap_or(u32::MAX) })
+            .map(|(p, facts)| if facts.is_dir { u32::MAX } else { by_source.get(p).copied().unwrap_or(u32::MAX) })
             .collect(),
         documents: b.checked.documents.clone(),
     };
@@ -492,11 +492,11 @@ fn changed_files(facts: &[u8], inputs: &Inputs) -> Option<Vec<usize>> {
     }
     let mut changed = Vec::new();
     for (i, (then, (_, now))) in facts.chunks_exact(FACT_BYTES).zip(&inputs.records).enumerate() {
-        if then[24] != u8::from(now.2) {
+        if then[24] != u8::from(now.is_dir) {
             return None;
         }
         // a folder's time changes when an editor saves by renaming
-        if !now.2 && then != fact_bytes(now) {
+        if !now.is_dir && then != fact_bytes(now) {
             if changed.len() == MOST_EDITS {
                 return None;
             }
@@ -933,9 +933,10 @@ mod tests {
 
     #[test]
     fn facts_keep_their_width() {
-        let f: Facts = (12_345, 1_700_000_000_123_456_789, false);
+        let f = Facts { size: 12_345, modified: 1_700_000_000_123_456_789, is_dir: false };
         let b = fact_bytes(&f);
         assert_eq!(b.len(), FACT_BYTES);
-        assert_ne!(b, fact_bytes(&(12_345, 1_700_000_000_123_456_790, false)), "a nanosecond counts");
+        let later = Facts { modified: f.modified + 1, ..f };
+        assert_ne!(b, fact_bytes(&later), "a nanosecond counts");
     }
 }

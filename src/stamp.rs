@@ -38,9 +38,14 @@ pub struct Inputs {
     paths: u64,
 }
 
-/// A file's size and modification time (nanoseconds), and whether it is a
-/// folder.
-pub type Facts = (u64, u128, bool);
+/// A file's size and modification time, and whether it is a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Facts {
+    pub size: u64,
+    /// Nanoseconds since 1970, where the system has them.
+    pub modified: u128,
+    pub is_dir: bool,
+}
 
 impl Inputs {
     fn new(context: u64, records: Vec<(PathBuf, Facts)>) -> Inputs {
@@ -120,7 +125,7 @@ pub fn with_output(inputs: u64, out: &Path) -> u64 {
 /// Size and modification time, to the nanosecond where the system has it.
 pub fn file_facts(meta: &std::fs::Metadata) -> Facts {
     let modified = meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-    (meta.len(), modified, meta.is_dir())
+    Facts { size: meta.len(), modified, is_dir: meta.is_dir() }
 }
 
 /// Every entry under `dir` with its facts, each folder before what it
@@ -132,7 +137,7 @@ fn tree_facts(dir: &Path) -> Vec<(PathBuf, Facts)> {
     top.par_iter()
         .flat_map_iter(|(path, facts)| {
             let mut out = vec![(path.clone(), *facts)];
-            if facts.2 {
+            if facts.is_dir {
                 walk(path, &mut out);
             }
             out
@@ -142,7 +147,7 @@ fn tree_facts(dir: &Path) -> Vec<(PathBuf, Facts)> {
 
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, Facts)>) {
     for (path, facts) in sorted_entries(dir) {
-        let sub = facts.2.then(|| path.clone());
+        let sub = facts.is_dir.then(|| path.clone());
         out.push((path, facts));
         if let Some(sub) = sub {
             walk(&sub, out);

@@ -4,14 +4,13 @@
 //! dates, and `sitemap.xml`. All made from summaries: no exempt content
 //! reaches them.
 
+use super::feeds::xml;
 use super::{Renderer, Summary};
 use crate::load::Error;
 use crate::output::Staging;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// Entries in a feed.
-const FEED_SIZE: usize = 50;
 /// URLs in one sitemap file (the protocol's limit).
 const SITEMAP_SIZE: usize = 50_000;
 
@@ -173,24 +172,6 @@ pub fn csv_row(s: &Summary, base: &str) -> String {
     cols.join(",") + "\r\n"
 }
 
-/// XML text escaping.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // characters XML 1.0 cannot carry
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn write_feeds(
     r: &Renderer<'_>,
     summaries: &[Summary],
@@ -209,69 +190,11 @@ fn write_feeds(
         feeds.push((format!("Decisions by {name}"), format!("feeds/{slug}.atom"), items));
     }
     for (title, path, items) in feeds {
-        let members = recipes.numbers(&feed_entries(&items));
+        let members = recipes.numbers(&super::feeds::feed_entries(&items));
         let recipe = super::pages::Recipe::Feed { path, title, members };
         super::pages::write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
     }
     Ok(())
-}
-
-fn atom_date(s: &Summary) -> String {
-    s.published.as_ref().or(s.date.as_ref()).map_or_else(|| "1970-01-01".into(), |d| d.iso.clone()) + "T00:00:00Z"
-}
-
-/// The decisions a feed of `items` shows: the newest, newest first.
-fn feed_entries<'s>(items: &[&'s Summary]) -> Vec<&'s Summary> {
-    let mut entries: Vec<&Summary> = items.to_vec();
-    entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
-    entries.truncate(FEED_SIZE);
-    entries
-}
-
-/// An Atom feed of the newest decisions among `items` (newest first), and
-/// the decisions it shows.
-pub fn atom<'s>(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&'s Summary]) -> (String, Vec<&'s Summary>) {
-    let base = r.site.base_url.clone().unwrap_or_default();
-    let id_of = |path: &str| {
-        if base.is_empty() {
-            format!("urn:decreg:{}:{path}", crate::records::parse::slugify(&r.site.council))
-        } else {
-            format!("{base}{path}")
-        }
-    };
-    let entries = feed_entries(items);
-    let updated = entries.first().map_or_else(|| format!("{}T00:00:00Z", r.site.today.iso), |s| atom_date(s));
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-    if !base.is_empty() {
-        let _ = write!(x, " xml:base=\"{}\"", xml(&base));
-    }
-    let _ = write!(
-        x,
-        ">\n  <title>{}</title>\n  <id>{}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <link rel=\"self\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <generator>decreg</generator>\n",
-        xml(title),
-        xml(&id_of(self_path)),
-        xml(&r.site.council),
-        xml(&format!("{base}{self_path}")),
-        xml(&if base.is_empty() { "./".to_string() } else { base.clone() }),
-    );
-    for s in &entries {
-        let path = format!("decisions/{}/", s.id);
-        let _ = write!(
-            x,
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <updated>{}</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <author><name>{}</name></author>\n    <category term=\"{}\" label=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
-            xml(&s.title),
-            xml(&id_of(&path)),
-            atom_date(s),
-            xml(&format!("{base}{path}")),
-            xml(&s.decision_maker),
-            s.status,
-            xml(s.status_label),
-            xml(&format!("{} – {}. {}", s.decision_maker, s.status_label, s.excerpt)),
-        );
-    }
-    x.push_str("</feed>\n");
-    (x, entries)
 }
 
 /// iCalendar text escaping (RFC 5545, 3.3.11).
@@ -414,10 +337,5 @@ mod tests {
             assert!(l.len() <= 75, "{} octets", l.len());
         }
         assert_eq!(folded.replace("\r\n ", "").trim_end_matches("\r\n"), line);
-    }
-
-    #[test]
-    fn xml_escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
     }
 }

@@ -5,6 +5,7 @@
 
 mod charts;
 mod data;
+mod feeds;
 mod pages;
 pub mod statistics;
 mod summary;

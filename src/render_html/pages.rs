@@ -507,7 +507,7 @@ pub fn remade<'s>(
             ctx.insert("items", &of(members));
             Ok(("forward-plan/index.html".into(), r.render("forward-plan.html", 1, &mut ctx)?))
         }
-        Recipe::Feed { path, title, members } => Ok((path.clone(), super::data::atom(r, title, path, &of(members)).0)),
+        Recipe::Feed { path, title, members } => Ok((path.clone(), super::feeds::atom(r, title, path, &of(members)).0)),
     }
 }
 
