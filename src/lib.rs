@@ -140,7 +140,7 @@ fn check_keeping(
     let loaded = load_all(root, &found.files, &ctx, keep_text, checks);
     let mut records = Vec::with_capacity(loaded.len());
     let mut checked_files = FxHashMap::default();
-    for FileChecked { loaded: (record, d), file } in loaded {
+    for FileChecked { loaded: (record, d), file } in loaded.into_iter().flatten() {
         diags.extend(d);
         if let (Some((r, _)), Some(file)) = (&record, file) {
             checked_files.insert(r.source.clone(), file);
@@ -160,16 +160,21 @@ struct FileChecked {
     file: Option<CheckedFile>,
 }
 
+/// Files read and checked at a time: the results' lines for the cache are
+/// written a batch at a time rather than held (160 MB at 100,000).
+const LOAD_BATCH: usize = 4096;
+
 /// Reads and checks the record files, in parallel, but those `checks`
-/// holds as they are (it keeps what this check makes of the others).
+/// holds as they are (it keeps what this check makes of the others). One
+/// slot a file, in order; `None` for none (a file cannot fail to give one).
 fn load_all(
     root: &Path,
     files: &[PathBuf],
     ctx: &Context<'_>,
     keep_text: bool,
     mut checks: Option<&mut cache::Checks>,
-) -> Vec<FileChecked> {
-    let mut earlier: Vec<Option<FileChecked>> = match checks.as_deref_mut() {
+) -> Vec<Option<FileChecked>> {
+    let mut slots: Vec<Option<FileChecked>> = match checks.as_deref_mut() {
         Some(checks) => files
             .iter()
             .map(|rel| checks.take(rel).map(|(loaded, file)| FileChecked { loaded, file: Some(file) }))
@@ -183,24 +188,27 @@ fn load_all(
             FileChecked { loaded, file }
         }
     };
-    let fresh: Vec<(usize, FileChecked, Option<String>)> = disk::install(|| {
-        let to_read: Vec<usize> = (0..files.len()).filter(|&i| earlier[i].is_none()).collect();
-        to_read
-            .into_par_iter()
-            .map(|i| {
-                let done = load(&files[i]);
-                let kept = checks.as_deref().and_then(|c| c.line(&files[i], &done.loaded, done.file));
-                (i, done, kept)
-            })
-            .collect()
-    });
-    for (i, done, kept) in fresh {
-        if let (Some(checks), Some(line)) = (checks.as_deref_mut(), kept) {
-            checks.keep(&line);
+    for (batch, chunk) in slots.chunks_mut(LOAD_BATCH).enumerate() {
+        let keeping = checks.as_deref();
+        let lines: Vec<String> = disk::install(|| {
+            chunk
+                .par_iter_mut()
+                .enumerate()
+                .filter(|(_, slot)| slot.is_none())
+                .filter_map(|(j, slot)| {
+                    let rel = &files[batch * LOAD_BATCH + j];
+                    let done = load(rel);
+                    let line = keeping.and_then(|c| c.line(rel, &done.loaded, done.file));
+                    *slot = Some(done);
+                    line
+                })
+                .collect()
+        });
+        if let Some(checks) = checks.as_deref_mut() {
+            lines.iter().for_each(|line| checks.keep(line));
         }
-        earlier[i] = Some(done);
     }
-    earlier.into_iter().flatten().collect()
+    slots
 }
 
 /// Empties every section's text, keeping its heading and kind.

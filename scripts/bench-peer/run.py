@@ -271,6 +271,7 @@ def decreg_runs(a, n, reg, i, res):
             f.write(text)
         os.unlink(backup)
     decreg_build(a, reg, out)  # back to the register as generated (not timed)
+    moved = moved_runs(a, reg, out, path, text)
     chk = run_timed([a.decreg, "--root", reg, "--today", TODAY, "check", "-q"], check=False)
     if chk["rc"] not in (0,):
         log(f"  decreg check exited {chk['rc']}: {chk['stderr'][-500:]}")
@@ -278,11 +279,37 @@ def decreg_runs(a, n, reg, i, res):
     res["cold"].append(cold)
     res["noop"].append(noop)
     res["edit"].append(edit)
+    res.setdefault("moved_first", []).append(moved[0])
+    res.setdefault("moved", []).append(moved[1])
     res["check"].append(chk)
     res["edited_file"] = os.path.relpath(path, reg)
     res["site"] = os.path.join(out, "site")
     log(f"  decreg run {i + 1}: cold {fmt_s(cold['wall'])} s ({fmt_mem(cold['rss'])}), "
         f"nothing changed {fmt_s(noop['wall'])} s, one edit {fmt_s(edit['wall'])} s, check {fmt_s(chk['wall'])} s")
+
+
+MAKER = re.compile(r"^decision_maker: .*$", re.M)
+
+
+def moved_runs(a, reg, out, path, text):
+    """Full builds after an edit that moves a decision between listings (its
+    decision maker): the first starts from no earlier output, the second
+    from the output of the build before last, keeping what it holds."""
+    backup = reg + ".edit-backup.json"
+    with open(backup, "w") as f:
+        json.dump({"path": path, "text": text}, f)
+    runs = []
+    try:
+        for k in (1, 2):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(MAKER.sub(f"decision_maker: Cabinet Member for Benchmarks {k}", text, count=1))
+            runs.append(decreg_build(a, reg, out))
+    finally:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.unlink(backup)
+    decreg_build(a, reg, out)  # back to the register as generated (not timed)
+    return runs
 
 
 def peer_runs(a, n, reg, i, res):
@@ -426,6 +453,11 @@ def report(a, env, sizes, results, pdf):
             fmt_mem(med([x["rss"] for x in d["noop"]])), "")
         row("decreg, one title edited", stage_cells(d["edit"]), fmt_s(med([x["wall"] for x in d["edit"]])),
             fmt_mem(med([x["rss"] for x in d["edit"]])), "")
+        for kind, label in (("moved_first", "decreg, one decision moved, no earlier output"),
+                            ("moved", "decreg, one decision moved, from the build before last")):
+            if d.get(kind):
+                row(label, stage_cells(d[kind]), fmt_s(med([x["wall"] for x in d[kind]])),
+                    fmt_mem(med([x["rss"] for x in d[kind]])), "")
         row("decreg check", ["–"] * len(CATEGORIES), fmt_s(med([x["wall"] for x in d["check"]])),
             fmt_mem(med([x["rss"] for x in d["check"]])), "")
     L.append("")
@@ -435,21 +467,23 @@ def report(a, env, sizes, results, pdf):
 
     L.append("## decreg's stages as printed (seconds, medians)")
     L.append("")
-    L.append("| records | stage | counted as | from nothing | nothing changed | one title edited |")
-    L.append("|---:|---|---|---:|---:|---:|")
+    L.append("| records | stage | counted as | from nothing | nothing changed | one title edited "
+             "| one decision moved (from the build before last) |")
+    L.append("|---:|---|---|---:|---:|---:|---:|")
+    kinds = ("cold", "noop", "edit", "moved")
     for n in sizes:
         d = results[n]["decreg"]
         names = []
-        for kind in ("cold", "noop", "edit"):
-            for x in d[kind]:
+        for kind in kinds:
+            for x in d.get(kind, []):
                 for name, _s in x["stages"]:
                     if name not in names:
                         names.append(name)
         for name in names:
             cells = []
-            for kind in ("cold", "noop", "edit"):
+            for kind in kinds:
                 cells.append(fmt_s(med([sum(s for nm, s in x["stages"] if nm == name) if any(nm == name for nm, _ in x["stages"]) else None
-                                        for x in d[kind]])))
+                                        for x in d.get(kind, [])])))
             L.append(f"| {fmt_n(n)} | {name} | {category(name)} | " + " | ".join(cells) + " |")
     L.append("")
 
