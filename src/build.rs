@@ -217,22 +217,22 @@ fn write_site(
         let stage = Instant::now();
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
-        let earlier = cache::EarlierPages { keys: &keys, earlier: cache::Earlier::open(&plan.out) };
+        let sources = Sources { keys: &keys, earlier: cache::Earlier::open(&plan.out), reader: &reader };
         let mut keeper = cache::Keeper::new(&plan.out)?;
         let pages = render_html::write_decision_pages(
             &renderer,
             records,
             &links,
-            &reader,
             &pdf_ids,
-            &earlier,
+            &sources,
             &staging,
             &mut index,
             &mut |summary, key, terms| keeper.add(&summary.id, key, summary, terms),
         )?;
         kept_pages = Some(keeper.finish()?);
-        let (summaries, facts) = (pages.summaries, pages.facts);
+        let summaries = pages.summaries;
         pages_made = pages.made_anew;
+        let facts = if cache.is_some() { page_facts(records, &summaries, &links) } else { Vec::new() };
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
         // The index first: its postings are freed before listings render.
@@ -291,6 +291,45 @@ fn write_site(
             Err(e)
         }
     }
+}
+
+/// What the HTML stage takes from the build for decision pages.
+struct Sources<'a> {
+    keys: &'a cache::PageKeys<'a>,
+    earlier: Option<cache::Earlier>,
+    reader: &'a crate::Reader<'a>,
+}
+
+impl render_html::PageSources for Sources<'_> {
+    fn key(&self, r: &Record, pdf: bool) -> Option<u64> {
+        self.keys.page(r, pdf)
+    }
+
+    fn made(&self, id: &str, key: u64) -> Option<(render_html::Summary, search::Terms)> {
+        self.earlier.as_ref()?.page(id, key)
+    }
+
+    fn whole<'r>(&self, r: &'r Record) -> Result<std::borrow::Cow<'r, Record>, Error> {
+        self.reader.whole(r)
+    }
+
+    fn documents(&self) -> &crate::load::Documents {
+        self.reader.documents()
+    }
+}
+
+/// What the republish cache keeps of each page, in listing order.
+fn page_facts(
+    records: &[&Record],
+    summaries: &[render_html::Summary],
+    links: &Links<'_>,
+) -> Vec<crate::republish::PageFacts> {
+    use rayon::prelude::*;
+    let by_id: std::collections::HashMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), *r)).collect();
+    summaries
+        .par_iter()
+        .filter_map(|s| by_id.get(s.id.as_str()).map(|r| crate::republish::PageFacts::of(r, s, links)))
+        .collect()
 }
 
 /// The PDFs: into the site (linked from decision pages) and into

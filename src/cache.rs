@@ -209,22 +209,6 @@ impl Kept {
     }
 }
 
-/// The pages an earlier build made, as the HTML stage asks for them.
-pub struct EarlierPages<'a> {
-    pub keys: &'a PageKeys<'a>,
-    pub earlier: Option<Earlier>,
-}
-
-impl crate::render_html::EarlierPages for EarlierPages<'_> {
-    fn key(&self, r: &Record, pdf: bool) -> Option<u64> {
-        self.keys.page(r, pdf)
-    }
-
-    fn made(&self, id: &str, key: u64) -> Option<(Summary, Terms)> {
-        self.earlier.as_ref()?.page(id, key)
-    }
-}
-
 /// Where the check's results are kept, one line a record file.
 const CHECKS: &str = ".cache/checks.jsonl";
 

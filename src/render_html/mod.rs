@@ -174,7 +174,7 @@ fn without_comments(script: &str) -> String {
 
 pub use data::{csv_row, ics_events, json_row, write_open_data, PiecesAt};
 pub use pages::{
-    decision_page, remade, write_decision_pages, write_listings, DecisionPages, EarlierPages, OnPage, Recipe, Recipes,
+    decision_page, remade, write_decision_pages, write_listings, DecisionPages, OnPage, PageSources, Recipe, Recipes,
 };
 
 #[cfg(test)]

@@ -22,22 +22,26 @@ pub const PAGE_SIZE: usize = 50;
 struct Made {
     summary: Summary,
     terms: search::Terms,
-    /// What the page was made from (see [`EarlierPages::key`]).
+    /// What the page was made from (see [`PageSources::key`]).
     key: Option<u64>,
-    facts: crate::republish::PageFacts,
     /// Rendered now, not kept from an earlier build.
     made_anew: bool,
 }
 
-/// The pages an earlier build made, which this one takes as they are
-/// where they were made from the same inputs.
-pub trait EarlierPages: Sync {
+/// What the HTML stage asks of the build for decision pages: the records
+/// whole, and the pages an earlier build made, which this one takes as
+/// they are where they were made from the same inputs.
+pub trait PageSources: Sync {
     /// One number for everything `r`'s page is made from (`None`: the page
     /// is always made).
     fn key(&self, r: &Record, pdf: bool) -> Option<u64>;
     /// The summary and search terms of `id`'s page made from `key`, if an
     /// earlier build kept them.
     fn made(&self, id: &str, key: u64) -> Option<(Summary, search::Terms)>;
+    /// The record with its text (a build holds records without it).
+    fn whole<'r>(&self, r: &'r Record) -> Result<std::borrow::Cow<'r, Record>, Error>;
+    /// The files under `documents/`.
+    fn documents(&self) -> &crate::load::Documents;
 }
 
 /// Told of every decision's page, in listing order, as the index is.
@@ -49,20 +53,17 @@ const BATCH: usize = 2048;
 
 /// Renders and writes every decision page, a batch at a time in parallel,
 /// in listing order (newest first); adds each decision to the search index
-/// in that order and returns the summaries listings are made from, with
-/// what the build cache keeps of each page (`republish`). A page the
-/// staging folder holds as made from the same key is kept as it is, and
-/// its summary and terms taken from `earlier`; any other record is taken
-/// whole from `reader` as its page is made (a build holds records without
-/// their text).
+/// in that order and returns the summaries listings are made from. A page
+/// the staging folder holds as made from the same key is kept as it is,
+/// and its summary and terms taken from `sources`; any other record is
+/// taken whole from `sources` as its page is made.
 #[allow(clippy::too_many_arguments)]
 pub fn write_decision_pages(
     r: &Renderer<'_>,
     records: &[&Record],
     links: &Links<'_>,
-    reader: &crate::Reader<'_>,
     pdf_ids: &std::collections::HashSet<String>,
-    earlier: &dyn EarlierPages,
+    sources: &dyn PageSources,
     out: &Staging,
     index: &mut search::IndexBuilder,
     on_page: &mut OnPage<'_>,
@@ -70,7 +71,6 @@ pub fn write_decision_pages(
     let mut ordered = records.to_vec();
     ordered.sort_by_cached_key(|rec| (std::cmp::Reverse(rec.date()), rec.id.clone()));
     let mut summaries = Vec::with_capacity(ordered.len());
-    let mut facts = Vec::with_capacity(ordered.len());
     let mut made_anew = 0;
     // Each batch's terms join the index while the next batch renders: the
     // index is one map, added to in order, and at 100,000 decisions adding
@@ -84,7 +84,6 @@ pub fn write_decision_pages(
             }
             index.add(page.terms);
             summaries.push(page.summary);
-            facts.push(page.facts);
         }
         Ok(())
     };
@@ -94,7 +93,7 @@ pub fn write_decision_pages(
             || {
                 batch
                     .par_iter()
-                    .map(|rec| make_page(r, rec, links, reader, pdf_ids.contains(&rec.id), earlier, out))
+                    .map(|rec| make_page(r, rec, links, pdf_ids.contains(&rec.id), sources, out))
                     .collect::<Result<Vec<_>, Error>>()
             },
             || add(done),
@@ -103,14 +102,13 @@ pub fn write_decision_pages(
         made = pages?;
     }
     add(made)?;
-    Ok(DecisionPages { summaries, facts, made_anew })
+    Ok(DecisionPages { summaries, made_anew })
 }
 
 /// The decision pages of a build.
 pub struct DecisionPages {
     /// Each decision's summary, in listing order (its number).
     pub summaries: Vec<Summary>,
-    pub facts: Vec<crate::republish::PageFacts>,
     /// How many pages were made anew (the rest were kept as they were).
     pub made_anew: usize,
 }
@@ -120,30 +118,27 @@ fn make_page(
     r: &Renderer<'_>,
     rec: &Record,
     links: &Links<'_>,
-    reader: &crate::Reader<'_>,
     has_pdf: bool,
-    earlier: &dyn EarlierPages,
+    sources: &dyn PageSources,
     out: &Staging,
 ) -> Result<Made, Error> {
     let path = format!("decisions/{}/index.html", rec.id);
-    let key = earlier.key(rec, has_pdf);
+    let key = sources.key(rec, has_pdf);
     if let Some(key) = key.filter(|&k| out.holds(&path, k)) {
-        if let Some((summary, terms)) = earlier.made(&rec.id, key) {
+        if let Some((summary, terms)) = sources.made(&rec.id, key) {
             out.keep(&path, key);
-            let facts = crate::republish::PageFacts::of(rec, &summary, links);
-            return Ok(Made { summary, terms, key: Some(key), facts, made_anew: false });
+            return Ok(Made { summary, terms, key: Some(key), made_anew: false });
         }
     }
-    let whole = reader.whole(rec)?;
-    let view = public::view(&whole, r.config, reader.documents(), links, true);
+    let whole = sources.whole(rec)?;
+    let view = public::view(&whole, r.config, sources.documents(), links, true);
     let summary = Summary::of(&view);
     let html = decision_page(r, &view, &summary, has_pdf)?;
     match key {
         Some(key) => out.write_keyed(&path, key, html.as_bytes())?,
         None => out.write(&path, html.as_bytes())?,
     }
-    let facts = crate::republish::PageFacts::of(&whole, &summary, links);
-    Ok(Made { summary, terms: search::terms(&view), key, facts, made_anew: true })
+    Ok(Made { summary, terms: search::terms(&view), key, made_anew: true })
 }
 
 /// A decision's page.
