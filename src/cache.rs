@@ -265,6 +265,35 @@ impl KeptRecord {
     }
 }
 
+/// Lines of the kept file parsed at a time.
+const READ_BATCH: usize = 4096;
+
+/// The results kept at `path` by a check with the same `context`, of the
+/// files whose `facts` are still as they were, each with its line's number
+/// (after the header); read a batch of lines at a time.
+fn read_kept(path: &Path, context: u64, facts: &FxHashMap<PathBuf, String>) -> FxHashMap<PathBuf, (Checked, usize)> {
+    use rayon::prelude::*;
+    use std::io::BufRead;
+    let mut earlier = FxHashMap::default();
+    let Ok(file) = std::fs::File::open(path) else { return earlier };
+    let mut lines = std::io::BufReader::new(file).lines().map_while(Result::ok).enumerate();
+    if lines.next().and_then(|(_, header)| header.parse::<u64>().ok()) != Some(context) {
+        return earlier;
+    }
+    loop {
+        let batch: Vec<(usize, String)> = lines.by_ref().take(READ_BATCH).map(|(n, l)| (n - 1, l)).collect();
+        if batch.is_empty() {
+            return earlier;
+        }
+        let parsed: Vec<(Checked, usize)> = batch
+            .par_iter()
+            .filter_map(|(n, line)| Some((serde_json::from_str::<Checked>(line).ok()?, *n)))
+            .filter(|(c, _)| facts.get(&c.source) == Some(&c.facts))
+            .collect();
+        earlier.extend(parsed.into_iter().map(|(c, n)| (c.source.clone(), (c, n))));
+    }
+}
+
 /// A record file's facts as the check cache keeps them.
 fn facts_text(f: &crate::stamp::Facts) -> String {
     format!("{}:{}", f.size, f.modified)
@@ -277,9 +306,13 @@ fn facts_text(f: &crate::stamp::Facts) -> String {
 pub struct Checks {
     /// The record files' facts, as this build took them.
     facts: FxHashMap<PathBuf, String>,
-    /// The kept file's text, and where each file's line is in it.
-    text: String,
-    earlier: FxHashMap<PathBuf, (Checked, std::ops::Range<usize>)>,
+    /// The kept results of files as they are now, with their line's number
+    /// in the kept file.
+    earlier: FxHashMap<PathBuf, (Checked, usize)>,
+    /// The kept file, and which of its lines were taken (copied into this
+    /// check's when it finishes: not held meanwhile, 160 MB at 100,000).
+    kept_file: PathBuf,
+    taken_lines: Vec<bool>,
     /// How many files' results were taken from `earlier`.
     taken: usize,
     /// Where this check's results go (`None`: nowhere).
@@ -308,43 +341,26 @@ impl Checks {
     /// files of `inputs` (a build of `root`); this check's are kept there
     /// too when `keep`.
     pub fn open(out: &Path, root: &Path, inputs: &crate::stamp::Inputs, keep: bool) -> Result<Checks, Error> {
-        use rayon::prelude::*;
         let facts: FxHashMap<PathBuf, String> = inputs
             .records
             .iter()
             .filter(|(_, f)| !f.is_dir)
             .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
             .collect();
-        let text = std::fs::read_to_string(out.join(CHECKS)).unwrap_or_default();
-        let header = text.find('\n').map_or(text.len(), |n| n + 1);
-        let same_context = text[..header].trim_end().parse::<u64>().ok() == Some(inputs.context);
-        let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut at = header;
-        for line in text[header..].split_inclusive('\n') {
-            lines.push(at..at + line.trim_end_matches('\n').len());
-            at += line.len();
-        }
-        let earlier = if same_context {
-            lines
-                .into_par_iter()
-                .filter_map(|range| Some((serde_json::from_str::<Checked>(&text[range.clone()]).ok()?, range)))
-                .filter(|(c, _)| facts.get(&c.source) == Some(&c.facts))
-                .map(|(c, range)| (c.source.clone(), (c, range)))
-                .collect()
-        } else {
-            FxHashMap::default()
-        };
+        let kept_file = out.join(CHECKS);
+        let earlier = read_kept(&kept_file, inputs.context, &facts);
+        let lines = earlier.values().map(|(_, line)| line + 1).max().unwrap_or(0);
         let keeping = if keep { Some(Keeping::start(out, inputs.context)?) } else { None };
-        Ok(Checks { facts, text, earlier, taken: 0, keeping })
+        Ok(Checks { facts, earlier, kept_file, taken_lines: vec![false; lines], taken: 0, keeping })
     }
 
     /// The kept result for `rel`, when its file is as it was then (kept
     /// again for the next build).
     pub(crate) fn take(&mut self, rel: &Path) -> Option<(crate::Loaded, crate::CheckedFile)> {
-        let (c, range) = self.earlier.remove(rel)?;
+        let (c, line) = self.earlier.remove(rel)?;
         self.taken += 1;
-        if let Some(keeping) = &mut self.keeping {
-            keeping.line(&self.text[range]);
+        if let Some(taken) = self.taken_lines.get_mut(line) {
+            *taken = true;
         }
         let record = Some(c.record.into_record());
         Some(((record, c.diags), crate::CheckedFile { len: c.len, hash: c.hash }))
@@ -385,9 +401,21 @@ impl Checks {
         }
     }
 
-    /// Puts this check's results in place of the last ones.
+    /// Puts this check's results in place of the last ones: those taken
+    /// are copied from the kept file, a line at a time.
     pub fn finish(self) -> Result<(), Error> {
+        use std::io::BufRead;
         let Some(mut keeping) = self.keeping else { return Ok(()) };
+        if self.taken > 0 {
+            let file = std::fs::File::open(&self.kept_file).map_err(|e| Error::io(&self.kept_file, &e))?;
+            // line 0 is the header
+            for (n, line) in std::io::BufReader::new(file).lines().enumerate().skip(1) {
+                let line = line.map_err(|e| Error::io(&self.kept_file, &e))?;
+                if self.taken_lines.get(n - 1).copied().unwrap_or(false) {
+                    keeping.line(&line);
+                }
+            }
+        }
         let flushed = keeping.file.flush();
         if let Some(e) = keeping.failed.or(flushed.err()) {
             return Err(Error::io(&keeping.path, &e));
