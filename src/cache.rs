@@ -76,7 +76,6 @@ struct Slot {
 pub struct Earlier {
     slots: FxHashMap<String, (u64, u64, u32)>,
     entries: std::fs::File,
-    path: PathBuf,
 }
 
 /// A decision's entry: the length of its summary as 4 bytes, the summary
@@ -107,7 +106,7 @@ impl Earlier {
         let path = dir.join("entries.bin");
         let entries = std::fs::File::open(&path).ok()?;
         let slots = slots.into_iter().map(|s| (s.id, (s.key, s.at, s.len))).collect();
-        Some(Earlier { slots, entries, path })
+        Some(Earlier { slots, entries })
     }
 
     /// The summary and terms of `id`'s page as made from `key`, if kept.
@@ -119,10 +118,6 @@ impl Earlier {
         let mut bytes = vec![0; len as usize];
         read_at(&self.entries, &mut bytes, at).ok()?;
         read_entry(bytes)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 

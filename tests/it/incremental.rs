@@ -6,21 +6,6 @@ use super::support::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn build(root: &Path, extra: &[&str]) -> String {
-    let mut args = vec!["build"];
-    args.extend_from_slice(extra);
-    let o = decreg(root, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 /// The site and reports `out` holds, but the search manifest's stamp.
 fn published(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = output_files(&out.join("site"));

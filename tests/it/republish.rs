@@ -10,33 +10,7 @@ use std::path::Path;
 
 /// A copy of the sample register, to edit.
 fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for part in ["decisions", "documents", "templates", "register.yaml"] {
-        let from = repo().join(part);
-        for entry in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file())
-        {
-            let rel = entry.path().strip_prefix(&from).unwrap();
-            let to = if rel.as_os_str().is_empty() { dir.path().join(part) } else { dir.path().join(part).join(rel) };
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(entry.path(), to).unwrap();
-        }
-    }
-    dir
-}
-
-fn build(root: &Path, extra: &[&str]) -> String {
-    let mut args = vec!["build"];
-    args.extend_from_slice(extra);
-    let o = decreg(root, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} has {from:?}");
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    copy_register(&repo())
 }
 
 /// The published site and reports, with the manifest's stamp set aside.

@@ -83,3 +83,20 @@ pub fn copy_register(from: &Path) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Runs `decreg build EXTRA` on `root`, which must succeed: what it said.
+pub fn build(root: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["build"];
+    args.extend_from_slice(extra);
+    let o = decreg(root, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Replaces the first `from` in the file `rel` of `root` with `to`.
+pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
