@@ -2,33 +2,17 @@
 //! folder and swap it into place. With errors nothing is published unless
 //! `--keep-going`, and then every skipped record is named.
 
+use crate::cli::BuildPlan;
 use crate::load::Error;
-use crate::output::{Progress, Staging};
+use crate::output::Staging;
 use crate::public::Links;
 use crate::records::Record;
 use crate::render_html::{self, Renderer};
 use crate::stamp::{self, Stamp};
 use crate::{cache, diag, public, search, Checked};
-use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// A checked plan for one build.
-pub struct BuildPlan {
-    pub root: PathBuf,
-    /// The output folder; the site goes to `<out>/site`.
-    pub out: PathBuf,
-    pub today: NaiveDate,
-    pub keep_going: bool,
-    /// Render PDF reports (and link them from decision pages).
-    pub pdf: bool,
-    /// Rebuild even when nothing has changed since the last clean build.
-    pub force: bool,
-    /// Where to show progress (a bar on a terminal, nothing otherwise).
-    pub progress: Arc<dyn Progress>,
-}
 
 /// What a build did.
 pub struct Built {
@@ -48,10 +32,6 @@ pub struct Built {
     /// Decision pages made anew; the others the output of the build before
     /// last held as this build would make them, and were kept.
     pub pages_made: usize,
-    /// Set when only an edit was republished (see `republish`).
-    pub republished: Option<crate::republish::Republished>,
-    /// Why a build after an earlier clean one was not a republish.
-    pub not_republished: Option<String>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -68,8 +48,6 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
 /// decisions taking them again would double what each edit costs it).
 pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> Result<Built, Error> {
     let mut timings = Vec::new();
-    // an edit republished by a build that was killed as it put files in place
-    crate::output::finish_overlay(&plan.out)?;
     let last = stamp::read(&plan.out);
     timings.push(("up-to-date check", started.elapsed()));
     let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
@@ -82,42 +60,10 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             reports: (last.reports, 0),
             pages_made: 0,
             up_to_date: Some(last),
-            republished: None,
-            not_republished: None,
             timings,
         };
         return Ok(built);
     }
-    let mut not_republished = None;
-    if let Some(last) = last.filter(|_| !plan.force) {
-        let started = Instant::now();
-        // Anything that stops a republish before it puts files in place
-        // leaves the site as it was; the full build then reports it.
-        match crate::republish::republish(plan, &inputs, &last) {
-            Ok(Ok(done)) => {
-                timings.extend(done.timings.iter().copied());
-                return Ok(Built {
-                    checked: None,
-                    published: true,
-                    skipped: BTreeSet::new(),
-                    decisions: done.stamp.decisions,
-                    reports: (done.stamp.reports, done.reports),
-                    pages_made: 0,
-                    up_to_date: None,
-                    republished: Some(done),
-                    not_republished: None,
-                    timings,
-                });
-            }
-            Ok(Err(why)) => not_republished = Some(why.to_string()),
-            Err(e) => not_republished = Some(format!("republishing failed ({}: {})", e.path.display(), e.what)),
-        }
-        timings.push(("looked for an edit to republish", started.elapsed()));
-    }
-    // A republish that failed as it put files in place leaves its journal:
-    // finished now, or this build stops, so that it is never replayed
-    // over what this build publishes.
-    crate::output::finish_overlay(&plan.out)?;
     let started = Instant::now();
     plan.progress.stage("checking the register");
     // the check's results are kept only beside output of decreg's own: a
@@ -138,18 +84,13 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             decisions: 0,
             reports: (0, 0),
             pages_made: 0,
-            republished: None,
-            not_republished,
             timings,
         });
     }
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
     stamp::clear(&plan.out);
-    // Only a build with no errors can be skipped or republished next
-    // time: one that left records out must name them again.
-    let cache = skipped.is_empty().then_some(&inputs);
-    let reports = write_site(plan, &checked, &records, &inputs, cache, &mut timings);
+    let reports = write_site(plan, &checked, &records, &inputs, &mut timings);
     plan.progress.finish();
     let Written { reports, pages_made } = reports?;
     if skipped.is_empty() {
@@ -165,8 +106,6 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
         decisions,
         reports,
         pages_made,
-        republished: None,
-        not_republished,
         timings,
     })
 }
@@ -192,7 +131,6 @@ fn write_site(
     checked: &Checked,
     records: &[&Record],
     inputs: &stamp::Inputs,
-    cache: Option<&stamp::Inputs>,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Written, Error> {
     let stage = Instant::now();
@@ -232,31 +170,29 @@ fn write_site(
         kept_pages = Some(keeper.finish()?);
         let summaries = pages.summaries;
         pages_made = pages.made_anew;
-        let facts = if cache.is_some() { page_facts(records, &summaries, &links) } else { Vec::new() };
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
         // The index first: its postings are freed before listings render.
         plan.progress.stage("search index");
-        let (_, doc_shards) = search::write_index(index, &summaries, &staging, cache.is_some())?;
+        search::write_index(index, &summaries, &staging)?;
         timings.push(("search index", stage.elapsed()));
         let stage = Instant::now();
         plan.progress.stage("listings and open data");
-        let recipes = render_html::Recipes::new(&summaries, cache.is_some());
+        let recipes = render_html::Recipes::new(&summaries);
         let (listings, open_data) = rayon::join(
             || render_html::write_listings(&renderer, &summaries, &staging, &recipes),
             || render_html::write_open_data(&renderer, &summaries, &staging, &recipes),
         );
         listings?;
-        let pieces_at = open_data?;
+        open_data?;
         timings.push(("listings and open data", stage.elapsed()));
         let stage = Instant::now();
         render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
         timings.push(("statistics pages", stage.elapsed()));
-        let recipes = recipes.into_kept();
-        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes, pieces_at))
+        Ok((pdf_ids.len(), rendered))
     })();
     match result {
-        Ok((pdf_ids, rendered, summaries, facts, doc_shards, recipes, pieces_at)) => {
+        Ok(reports_made) => {
             let stage = Instant::now();
             staging.publish()?;
             if let Some(reports) = reports {
@@ -266,22 +202,7 @@ fn write_site(
                 kept.commit()?;
             }
             timings.push(("publish", stage.elapsed()));
-            if let Some(inputs) = cache {
-                let stage = Instant::now();
-                let built = crate::republish::Built {
-                    inputs,
-                    checked,
-                    summaries: &summaries,
-                    facts: &facts,
-                    doc_shards,
-                    recipes,
-                    pieces_at,
-                    pdf_ids: &pdf_ids,
-                };
-                crate::republish::keep(&plan.out, &plan.root, built)?;
-                timings.push(("build cache", stage.elapsed()));
-            }
-            Ok(Written { reports: (pdf_ids.len(), rendered), pages_made })
+            Ok(Written { reports: reports_made, pages_made })
         }
         Err(e) => {
             staging.discard();
@@ -316,20 +237,6 @@ impl render_html::PageSources for Sources<'_> {
     fn documents(&self) -> &crate::load::Documents {
         self.reader.documents()
     }
-}
-
-/// What the republish cache keeps of each page, in listing order.
-fn page_facts(
-    records: &[&Record],
-    summaries: &[render_html::Summary],
-    links: &Links<'_>,
-) -> Vec<crate::republish::PageFacts> {
-    use rayon::prelude::*;
-    let by_id: std::collections::HashMap<&str, &Record> = records.iter().map(|r| (r.id.as_str(), *r)).collect();
-    summaries
-        .par_iter()
-        .filter_map(|s| by_id.get(s.id.as_str()).map(|r| crate::republish::PageFacts::of(r, s, links)))
-        .collect()
 }
 
 /// The PDFs: into the site (linked from decision pages) and into

@@ -131,6 +131,21 @@ pub struct BuildArgs {
     pub force: bool,
 }
 
+/// A checked plan for one build, made from [`BuildArgs`] (or by `serve`).
+pub struct BuildPlan {
+    pub root: PathBuf,
+    /// The output folder; the site goes to `<out>/site`.
+    pub out: PathBuf,
+    pub today: NaiveDate,
+    pub keep_going: bool,
+    /// Render PDF reports (and link them from decision pages).
+    pub pdf: bool,
+    /// Rebuild even when nothing has changed since the last clean build.
+    pub force: bool,
+    /// Where to show progress (a bar on a terminal, nothing otherwise).
+    pub progress: std::sync::Arc<dyn crate::output::Progress>,
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = DiagFormat::Human)]

@@ -47,7 +47,6 @@ pub mod render_html;
 pub mod render_pdf;
 #[cfg(feature = "pdf")]
 pub mod reports;
-pub mod republish;
 pub mod rulebook;
 pub mod search;
 pub mod serve;

@@ -105,7 +105,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
 }
 
 fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> Result<ExitCode, String> {
-    let plan = decreg::build::BuildPlan {
+    let plan = decreg::cli::BuildPlan {
         root: cli.root.clone(),
         out: args.out.clone().unwrap_or_else(|| cli.root.join("output")),
         today,
@@ -116,9 +116,6 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
     };
     let built = decreg::build::build(&plan).map_err(|e| e.to_string())?;
     if cli.verbose {
-        if let Some(why) = &built.not_republished {
-            eprintln!("a full build, not a republish: {why}");
-        }
         for (stage, took) in &built.timings {
             eprintln!("{stage:>24}: {took:.2?}");
         }
@@ -135,30 +132,6 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
                 last.decisions,
                 plan.out.display()
             );
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Some(done) = &built.republished {
-        if !cli.quiet {
-            let files: Vec<String> = done.changed.iter().map(|f| f.display().to_string()).collect();
-            let warnings = reported_note(done.stamp.warnings);
-            let what = match files.as_slice() {
-                [one] => format!("the edit to {one}"),
-                many => format!("the edits to {} records ({})", many.len(), many.join(", ")),
-            };
-            let removed = match done.removed {
-                0 => String::new(),
-                n => format!(", {n} taken out"),
-            };
-            eprintln!(
-                "republished {what}: {} files of the site replaced{removed}; {} decisions in {}{warnings}",
-                done.files,
-                done.stamp.decisions,
-                plan.out.join("site").display(),
-            );
-            if done.reports > 0 {
-                eprintln!("{} PDF reports rendered anew", done.reports);
-            }
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -361,283 +361,6 @@ fn copy_over(from: &Path, to: &Path) -> Result<(), Error> {
     copied.map_err(|e| Error::io(to, &e))
 }
 
-/// New versions of a few files of published folders (`site`, `reports`),
-/// put in place one by one when all are written (and a few files taken
-/// out): how an edit is republished without rebuilding the whole site.
-/// Until [`Overlay::commit`] the published folders are untouched; a
-/// journal, written whole before the first file is moved, lets the next
-/// build finish moving them if this one is killed in between.
-pub struct Overlay {
-    /// The output folder (holding `site` and `reports`).
-    out: PathBuf,
-    dir: PathBuf,
-    /// What it replaces, adds or removes: (folder, file, how). Several
-    /// threads may write.
-    files: Mutex<Vec<(String, String, Put)>>,
-}
-
-/// How a file of an overlay is put in place, as its journal line ends.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Put {
-    /// The new version replaces the old, which is freed.
-    Replace,
-    /// A file the folder did not have: its marker lists it too.
-    Create,
-    /// The new version replaces the old, which is kept as a spare.
-    KeepSpare,
-    /// The published file is taken out; there is no new version.
-    Remove,
-}
-
-impl Put {
-    fn tag(self) -> &'static str {
-        match self {
-            Put::Replace => "",
-            Put::Create => "\tnew",
-            Put::KeepSpare => "\tkeep",
-            Put::Remove => "\tremove",
-        }
-    }
-
-    fn from_tag(tag: Option<&str>) -> Put {
-        match tag {
-            Some("keep") => Put::KeepSpare,
-            Some("new") => Put::Create,
-            Some("remove") => Put::Remove,
-            _ => Put::Replace,
-        }
-    }
-}
-
-/// Where an overlay is written and its journal kept, under the output.
-const OVERLAY_DIR: &str = ".cache/overlay";
-const JOURNAL: &str = ".cache/overlay-journal";
-/// Where the versions replaced through [`Overlay::write_with`] are kept.
-const SPARES_DIR: &str = ".cache/spares";
-
-/// A regular file no other name links to: one that can be written over
-/// without changing what another path shows.
-fn is_lone_file(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
-    }
-}
-
-impl Overlay {
-    pub fn new(out: &Path) -> Result<Overlay, Error> {
-        finish_overlay(out)?;
-        let dir = out.join(OVERLAY_DIR);
-        // an overlay never committed: nothing of it was published
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
-        }
-        Ok(Overlay { out: out.to_path_buf(), dir, files: Mutex::new(Vec::new()) })
-    }
-
-    /// Writes the new version of `folder/rel`, a file the folder has.
-    pub fn write(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.put(folder, rel, bytes, Put::Replace)
-    }
-
-    /// Writes `folder/rel`, a file the folder does not have yet.
-    pub fn create(&self, folder: &str, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.put(folder, rel, bytes, Put::Create)
-    }
-
-    fn put(&self, folder: &str, rel: &str, bytes: &[u8], put: Put) -> Result<(), Error> {
-        let path = self.claim(folder, rel, put)?;
-        fs::write(&path, bytes).map_err(|e| Error::io(&path, &e))
-    }
-
-    /// Takes `folder/rel`, a file the folder has, out of it (and out of
-    /// its marker) when the overlay is put in place.
-    pub fn remove(&self, folder: &str, rel: &str) -> Result<(), Error> {
-        self.claim(folder, rel, Put::Remove).map(drop)
-    }
-
-    /// Checks that `folder/rel` may be written (replaced, added or
-    /// removed), and records it; where its new version goes in the overlay.
-    fn claim(&self, folder: &str, rel: &str, put: Put) -> Result<PathBuf, Error> {
-        let replaces = put != Put::Create;
-        let safe = |p: &str| !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_)));
-        let target = self.out.join(folder).join(rel);
-        if !safe(folder) || !safe(rel) || rel == MARKER || target.is_file() != replaces {
-            let what = match put {
-                Put::Create => "refused to add a file the published site has already",
-                Put::Remove => "refused to remove a file the published site does not have",
-                Put::Replace | Put::KeepSpare => "refused to replace a file the published site does not have",
-            };
-            return Err(Error { path: target, what: what.into() });
-        }
-        let path = self.dir.join(folder).join(rel);
-        if let Some(parent) = path.parent().filter(|_| put != Put::Remove) {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-        }
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push((folder.to_string(), rel.to_string(), put));
-        Ok(path)
-    }
-
-    /// Writes the new version of `folder/rel` through `fill`, which is
-    /// given the new file to write from its start. For large files
-    /// rewritten whole (the open data): the version this replaces is kept
-    /// under `.cache/spares/` and the next one is written over it, because
-    /// writing over a file's blocks costs the file system far less than
-    /// making a new file and freeing the old (at 100,000 decisions, 185 MB
-    /// freed in 50-600 ms, longer than the rest of a republish).
-    pub fn write_with(
-        &self,
-        folder: &str,
-        rel: &str,
-        fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
-    ) -> Result<(), Error> {
-        let path = self.claim(folder, rel, Put::KeepSpare)?;
-        self.write_over_spare(&path, folder, rel, fill)
-    }
-
-    /// Writes `path`, the overlay's `folder/rel`, through `fill`, over the
-    /// spare kept of it if there is one (see [`Overlay::write_with`]).
-    fn write_over_spare(
-        &self,
-        path: &Path,
-        folder: &str,
-        rel: &str,
-        fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
-    ) -> Result<(), Error> {
-        let spare = self.out.join(SPARES_DIR).join(folder).join(rel);
-        // when the rename fails a new file is written instead
-        let over_spare = is_lone_file(&spare) && fs::rename(&spare, path).is_ok();
-        let mut file = open_over(path).map_err(|e| Error::io(path, &e))?;
-        if !over_spare {
-            let size = fs::metadata(self.out.join(folder).join(rel)).map_or(0, |m| m.len());
-            preallocate(&file, size);
-        }
-        let written = fill(&mut file).and_then(|()| {
-            let end = std::io::Seek::stream_position(&mut file)?;
-            file.set_len(end)
-        });
-        written.map_err(|e| Error::io(path, &e))
-    }
-
-    /// Files it replaces, adds or removes.
-    pub fn len(&self) -> usize {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Of those, the files it removes.
-    pub fn removed(&self) -> usize {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(_, _, put)| *put == Put::Remove).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Puts every file in place (with the markers of folders given new
-    /// files or losing some).
-    pub fn commit(self) -> Result<(), Error> {
-        // the keys of the files it replaces would no longer hold
-        let files = self.files.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        for (folder, rel, _) in &files {
-            forget_key(&keys_of(&self.out.join(folder), false), rel)?;
-        }
-        self.write_journal()?;
-        finish_overlay(&self.out)
-    }
-
-    /// Writes the markers' new versions and then the journal, whole: from
-    /// here on the overlay is put in place, by this build or the next.
-    fn write_journal(&self) -> Result<(), Error> {
-        let journal = self.out.join(JOURNAL);
-        let files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
-        // the files of `folder` put so
-        let put_so = |folder: &str, how: Put| -> BTreeSet<&str> {
-            files.iter().filter(|(f, _, put)| f == folder && *put == how).map(|(_, r, _)| r.as_str()).collect()
-        };
-        // folders whose markers change: those given new files or losing some
-        let folders: BTreeSet<&str> = files
-            .iter()
-            .filter(|(_, _, put)| matches!(put, Put::Create | Put::Remove))
-            .map(|(f, _, _)| f.as_str())
-            .collect();
-        for &folder in &folders {
-            let marker = self.out.join(folder).join(MARKER);
-            let text = fs::read_to_string(&marker).map_err(|e| Error::io(&marker, &e))?;
-            let (names, gone) = (put_so(folder, Put::Create), put_so(folder, Put::Remove));
-            // the marker lists every file of the site (178,000 at 100,000
-            // decisions): written over its spare, as the open data is
-            let path = self.dir.join(folder).join(MARKER);
-            self.write_over_spare(&path, folder, MARKER, |f| {
-                std::io::Write::write_all(f, marker_with(&text, &names, &gone).as_bytes())
-            })?;
-        }
-        let markers = folders.iter().map(|&f| (f, MARKER, Put::KeepSpare));
-        let text: String = files
-            .iter()
-            .map(|(f, r, put)| (f.as_str(), r.as_str(), *put))
-            .chain(markers)
-            .map(|(f, r, put)| format!("{f}\t{r}{}\n", put.tag()))
-            .collect();
-        let partial = journal.with_extension("partial");
-        fs::write(&partial, text).map_err(|e| Error::io(&partial, &e))?;
-        fs::rename(&partial, &journal).map_err(|e| Error::io(&journal, &e))
-    }
-
-    /// Abandons the overlay: nothing published changes.
-    pub fn discard(self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Finishes an overlay a killed build committed but did not put in place
-/// (every build does this first).
-pub fn finish_overlay(out: &Path) -> Result<(), Error> {
-    let journal = out.join(JOURNAL);
-    let Ok(text) = fs::read_to_string(&journal) else { return Ok(()) };
-    let dir = out.join(OVERLAY_DIR);
-    for line in text.lines() {
-        let mut fields = line.split('\t');
-        let (Some(folder), Some(rel)) = (fields.next(), fields.next()) else { continue };
-        let put = Put::from_tag(fields.next());
-        let (from, to) = (dir.join(folder).join(rel), out.join(folder).join(rel));
-        if put == Put::Remove {
-            remove_published(&out.join(folder), &to)?;
-            continue;
-        }
-        // moved already, before the kill
-        if from.exists() {
-            if let Some(parent) = to.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-            }
-            if put == Put::KeepSpare {
-                keep_as_spare(out, folder, rel, &to);
-            }
-            rename_patiently(&from, &to).map_err(|e| held_open(&to, &e))?;
-        }
-    }
-    fs::remove_file(&journal).map_err(|e| Error::io(&journal, &e))?;
-    let _ = fs::remove_dir_all(&dir);
-    Ok(())
-}
-
-/// Removes `file`, a published file of `folder`, and the folders it
-/// leaves empty, as a full build would leave none; one removed already
-/// (before a kill) is no error.
-fn remove_published(folder: &Path, file: &Path) -> Result<(), Error> {
-    match fs::remove_file(file) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(file, &e)),
-        _ => {}
-    }
-    remove_emptied_folders(folder, file);
-    Ok(())
-}
-
 /// Removes the folders under `root` that held `file`, just removed, and
 /// hold nothing now, deepest first. Where several threads remove files of
 /// one folder, the one that empties it last removes it.
@@ -650,66 +373,6 @@ fn remove_emptied_folders(root: &Path, file: &Path) {
         }
         parent = p.parent();
     }
-}
-
-/// A marker's text with `names` added where they sort (a build lists its
-/// files in order, after the `#` lines) and `gone` taken out, without
-/// taking the rest apart.
-fn marker_with(text: &str, names: &BTreeSet<&str>, gone: &BTreeSet<&str>) -> String {
-    let mut out = String::with_capacity(text.len() + names.iter().map(|n| n.len() + 1).sum::<usize>());
-    let mut names = names.iter().peekable();
-    for line in text.lines() {
-        if !line.starts_with('#') {
-            if gone.contains(line) {
-                continue;
-            }
-            while let Some(name) = names.next_if(|n| **n <= line) {
-                if *name != line {
-                    out.push_str(name);
-                    out.push('\n');
-                }
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    for name in names {
-        out.push_str(name);
-        out.push('\n');
-    }
-    out
-}
-
-/// Gives a new file its blocks before it is written. ext4 otherwise
-/// writes out every block it has not yet placed when the file is renamed
-/// over another (so that a crash leaves no empty file), which for the
-/// 185 MB of open data a first republish writes made the rename take
-/// 100-600 ms; blocks given by `fallocate` are placed already. Best
-/// effort: a file system that cannot does without.
-fn preallocate(file: &fs::File, size: u64) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        if let Ok(size) = libc::off_t::try_from(size) {
-            // SAFETY: a valid open file descriptor, mode 0 (allocate only)
-            let _ = unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, size) };
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, size);
-}
-
-/// Links the version at `to`, about to be replaced, under the spares: it
-/// stays on disk for the next republish to write over. Best effort: a
-/// file system without links just frees it.
-fn keep_as_spare(out: &Path, folder: &str, rel: &str, to: &Path) {
-    let spare = out.join(SPARES_DIR).join(folder).join(rel);
-    if let Some(parent) = spare.parent() {
-        let _ = fs::create_dir_all(parent);
-    }
-    // a spare not taken (it had other links) or one linked before a kill
-    let _ = fs::remove_file(&spare);
-    let _ = fs::hard_link(to, &spare);
 }
 
 /// Where the previous output of `target` is kept for the next build.
@@ -745,28 +408,17 @@ fn forget(path: &Path) -> Result<(), Error> {
     }
 }
 
-/// Forgets the key of one file, where keys are kept at `path` (if they
-/// are): a line `-` and the file, appended, so that forgetting a few
-/// costs little however many the folder has.
-fn forget_key(path: &Path, rel: &str) -> Result<(), Error> {
-    use std::io::Write;
-    let Ok(mut file) = fs::OpenOptions::new().append(true).open(path) else { return Ok(()) };
-    writeln!(file, "-\t{rel}").map_err(|e| Error::io(path, &e))
-}
-
 /// Reads and forgets the keys kept at `path`: forgotten first, so that a
 /// build killed while writing over the folder's files leaves no key that
 /// no longer holds.
 fn take_keys(path: &Path) -> Result<HashMap<String, u64>, Error> {
     let Ok(text) = fs::read_to_string(path) else { return Ok(HashMap::new()) };
     forget(path)?;
-    let mut keys = HashMap::new();
-    for (key, rel) in text.lines().filter_map(|l| l.split_once('\t')) {
-        match u64::from_str_radix(key, 16) {
-            Ok(key) => keys.insert(rel.to_string(), key),
-            Err(_) => keys.remove(rel),
-        };
-    }
+    let keys = text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .filter_map(|(key, rel)| Some((rel.to_string(), u64::from_str_radix(key, 16).ok()?)))
+        .collect();
     Ok(keys)
 }
 
@@ -1019,28 +671,6 @@ mod tests {
     }
 
     #[test]
-    fn an_overlay_forgets_the_keys_of_the_files_it_replaces_and_no_others() {
-        let dir = tempfile::tempdir().unwrap();
-        let (out, target) = (dir.path(), dir.path().join("site"));
-        let s = Staging::new(&target).unwrap();
-        s.write_keyed("a.html", 1, b"a").unwrap();
-        s.write_keyed("b.html", 2, b"b").unwrap();
-        s.publish().unwrap();
-        let o = Overlay::new(out).unwrap();
-        o.write("site", "a.html", b"a, edited").unwrap();
-        o.commit().unwrap();
-        let s = Staging::new(&target).unwrap();
-        s.write_keyed("a.html", 1, b"a").unwrap();
-        s.write_keyed("b.html", 2, b"b").unwrap();
-        s.publish().unwrap();
-        // the next starts from the folder the overlay changed
-        let s = Staging::new(&target).unwrap();
-        assert!(!s.holds("a.html", 1), "replaced: its key no longer holds");
-        assert!(s.holds("b.html", 2));
-        s.discard();
-    }
-
-    #[test]
     fn a_folder_a_killed_build_left_is_looked_through_not_taken_at_its_word() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("site");
@@ -1122,44 +752,6 @@ mod tests {
         assert_eq!(left, ["d3"], "the pages not written, and their folders, are gone");
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn a_file_rewritten_whole_is_written_over_the_version_before_last() {
-        use std::io::Write;
-        use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        let s = Staging::new(&out.join("site")).unwrap();
-        s.write("decisions.csv", b"first version, long\n").unwrap();
-        s.publish().unwrap();
-        let published = out.join("site/decisions.csv");
-        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
-        let first = inode(&published);
-        let rewrite = |text: &'static [u8]| {
-            let o = Overlay::new(out).unwrap();
-            o.write_with("site", "decisions.csv", |f| f.write_all(text)).unwrap();
-            o.commit().unwrap();
-        };
-        rewrite(b"second\n");
-        assert_eq!(fs::read(&published).unwrap(), b"second\n");
-        let spare = out.join(SPARES_DIR).join("site/decisions.csv");
-        assert_eq!(inode(&spare), first, "the replaced version is kept, not freed");
-        assert_eq!(fs::read(&spare).unwrap(), b"first version, long\n");
-        let second = inode(&published);
-        rewrite(b"third\n");
-        assert_eq!(fs::read(&published).unwrap(), b"third\n", "nothing of the longer spare is left at its end");
-        assert_eq!(inode(&published), first, "written over the spare");
-        assert_eq!(inode(&spare), second);
-        assert_eq!(fs::metadata(&published).unwrap().nlink(), 1);
-
-        // a spare that another name links to is not written over
-        fs::hard_link(&spare, out.join("elsewhere.csv")).unwrap();
-        rewrite(b"fourth\n");
-        assert_eq!(fs::read(out.join("elsewhere.csv")).unwrap(), b"second\n");
-        assert_eq!(fs::read(&published).unwrap(), b"fourth\n");
-        assert_eq!(fs::read(&spare).unwrap(), b"third\n");
-    }
-
     #[test]
     fn a_file_written_over_holds_exactly_the_new_bytes_whatever_the_old_length() {
         let dir = tempfile::tempdir().unwrap();
@@ -1210,61 +802,6 @@ mod tests {
         assert_eq!(fs::read(&page).unwrap(), b"third", "nothing of the longer file is left at its end");
         assert_eq!(fs::read(target.join("documents/report.pdf")).unwrap(), b"3rd");
         assert_eq!(fs::metadata(&page).unwrap().ino(), first, "the file of the build before last, written over");
-    }
-
-    #[test]
-    fn new_files_join_the_marker_where_a_full_build_would_list_them() {
-        let text = "# written by decreg\na.html\nsearch-index/t/ed.bin\nsearch-index/t/eg.bin\n";
-        let names: BTreeSet<&str> = ["search-index/t/edi.bin", "z.html", "a.html", "0.html"].into_iter().collect();
-        let none = BTreeSet::new();
-        let listed: BTreeSet<String> = text.lines().skip(1).chain(names.iter().copied()).map(String::from).collect();
-        let full: String = listed.iter().map(|l| format!("{l}\n")).collect();
-        assert_eq!(marker_with(text, &names, &none), format!("# written by decreg\n{full}"));
-        assert_eq!(marker_with(text, &none, &none), text);
-        let gone: BTreeSet<&str> = ["search-index/t/ed.bin", "not-listed.html"].into_iter().collect();
-        assert_eq!(
-            marker_with(text, &none, &gone),
-            "# written by decreg\na.html\nsearch-index/t/eg.bin\n",
-            "a file taken out leaves the list; one it never held changes nothing"
-        );
-    }
-
-    #[test]
-    fn an_overlay_takes_a_file_out_of_the_site_and_its_marker_even_after_a_kill() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        let s = Staging::new(&out.join("site")).unwrap();
-        for name in ["index.html", "search-index/t/x.bin", "search-index/t/y.bin", "search-index/only/z.bin"] {
-            s.write(name, name.as_bytes()).unwrap();
-        }
-        s.publish().unwrap();
-        let listed = || fs::read_to_string(out.join("site").join(MARKER)).unwrap();
-        let o = Overlay::new(out).unwrap();
-        assert!(o.remove("site", "search-index/t/absent.bin").is_err(), "only a file the site has");
-        o.remove("site", "search-index/t/x.bin").unwrap();
-        o.remove("site", "search-index/only/z.bin").unwrap();
-        o.write("site", "index.html", b"new").unwrap();
-        assert!(out.join("site/search-index/t/x.bin").is_file(), "nothing changes before the commit");
-        o.commit().unwrap();
-        assert!(!out.join("site/search-index/t/x.bin").exists());
-        assert!(!out.join("site/search-index/only").exists(), "a folder left empty goes too");
-        assert_eq!(fs::read(out.join("site/search-index/t/y.bin")).unwrap(), b"search-index/t/y.bin");
-        assert_eq!(fs::read(out.join("site/index.html")).unwrap(), b"new");
-        assert!(!listed().contains("x.bin") && !listed().contains("z.bin") && listed().contains("t/y.bin"));
-        assert!(ensure_ours(&out.join("site")).is_ok(), "the folder is still decreg's own");
-
-        // a build killed after the journal was written, before the removal
-        let o = Overlay::new(out).unwrap();
-        o.remove("site", "search-index/t/y.bin").unwrap();
-        o.write("site", "index.html", b"newer").unwrap();
-        o.write_journal().unwrap();
-        drop(o);
-        assert!(out.join("site/search-index/t/y.bin").is_file());
-        Overlay::new(out).unwrap().discard();
-        assert!(!out.join("site/search-index/t/y.bin").exists(), "the next build finishes the removal");
-        assert_eq!(fs::read(out.join("site/index.html")).unwrap(), b"newer");
-        assert!(!listed().contains("y.bin"), "and its marker's");
-        assert!(ensure_ours(&out.join("site")).is_ok());
     }
 
     #[test]

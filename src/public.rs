@@ -196,12 +196,6 @@ impl<'a> Links<'a> {
         Links { titles, superseded_by }
     }
 
-    /// Links made from titles and supersessions gathered elsewhere (the
-    /// build cache holds them for each record).
-    pub fn from_parts(titles: HashMap<&'a str, &'a str>, superseded_by: HashMap<&'a str, &'a str>) -> Self {
-        Links { titles, superseded_by }
-    }
-
     /// The ids a record's view shows the titles of: its related records,
     /// the one it supersedes and the one superseding it, where they exist.
     pub fn shown_by<'r>(&'r self, r: &'r Record) -> Vec<&'r str> {

@@ -118,16 +118,6 @@ pub fn cached_report(
     }
 }
 
-/// Typst's stack for a PDF rendered outside the build's pool.
-pub fn with_report_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .stack_size(TYPST_STACK)
-        .build()
-        .map_err(|e| Error { path: PathBuf::new(), what: format!("cannot start the PDF worker: {e}") })?;
-    Ok(pool.install(f))
-}
-
 /// Removes cached PDFs no longer of use: those of records gone or made
 /// exempt, and the older versions of those written this build (a PDF
 /// kept as it is keeps its cached version too). The cache folder is

@@ -4,7 +4,8 @@
 //! pages. A build with errors still shows the valid records, and the errors
 //! appear in the terminal and over the page.
 
-use crate::build::{build_from, BuildPlan};
+use crate::build::build_from;
+use crate::cli::BuildPlan;
 use crate::diag::{self, Diagnostic};
 use crate::load::Error;
 use crate::output::Silent;
@@ -93,9 +94,10 @@ fn rebuild(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, inpu
         today,
         keep_going: true,
         pdf: false,
-        // An edit is republished at once. A build that found errors keeps
-        // no stamp, so the next one checks the whole register again and
-        // the page keeps showing the errors until they are fixed.
+        // Not forced: a build makes again only what an edit changed. A
+        // build that found errors keeps no stamp, so the next one checks
+        // the register again and the page keeps showing the errors until
+        // they are fixed.
         force: false,
         progress: Arc::new(Silent),
     };

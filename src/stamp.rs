@@ -35,7 +35,6 @@ pub struct Inputs {
     /// Every entry under `decisions/`, sorted, with its facts.
     pub records: Vec<(PathBuf, Facts)>,
     fingerprint: u64,
-    paths: u64,
 }
 
 /// A file's size and modification time, and whether it is a folder.
@@ -49,24 +48,14 @@ pub struct Facts {
 
 impl Inputs {
     fn new(context: u64, records: Vec<(PathBuf, Facts)>) -> Inputs {
-        let (mut all, mut paths) = (rustc_hash::FxHasher::default(), rustc_hash::FxHasher::default());
+        let mut all = rustc_hash::FxHasher::default();
         context.hash(&mut all);
-        records.len().hash(&mut all);
-        for (p, facts) in &records {
-            hash_path(p, &mut all);
-            facts.hash(&mut all);
-            hash_path(p, &mut paths);
-        }
-        Inputs { context, records, fingerprint: all.finish(), paths: paths.finish() }
+        hash_tree(&records, &mut all);
+        Inputs { context, records, fingerprint: all.finish() }
     }
 
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
-    }
-
-    /// A fingerprint of the record files' paths alone.
-    pub fn paths(&self) -> u64 {
-        self.paths
     }
 }
 

@@ -254,22 +254,30 @@ def decreg_runs(a, n, reg, i, res):
     backup = reg + ".edit-backup.json"
     with open(backup, "w") as f:
         json.dump({"path": path, "text": text}, f)
+    edits = []
     try:
-        edited = TITLE.sub(lambda m: f"title: {m.group(1)} edited {i + 1}", text, count=1)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(edited)
-        edit = decreg_build(a, reg, out)
-        # that the edit was published: the record's page carries the new title
-        page = os.path.join(out, "site", "decisions", os.path.splitext(os.path.basename(path))[0], "index.html")
-        if os.path.exists(page):
-            with open(page, encoding="utf-8", errors="replace") as f:
-                edit["published"] = f" edited {i + 1}" in f.read()
-            if not edit["published"]:
-                log(f"  warning: {os.path.relpath(page, a.work)} does not show the edited title")
+        # The first edit after a build from nothing has no earlier output
+        # to keep files from; the second starts from the first build's
+        # output, as every build after it does.
+        for k in (1, 2):
+            mark = f" edited {i + 1}.{k}"
+            edited = TITLE.sub(lambda m: f"title: {m.group(1)}{mark}", text, count=1)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(edited)
+            edit = decreg_build(a, reg, out)
+            # that the edit was published: the record's page carries the new title
+            page = os.path.join(out, "site", "decisions", os.path.splitext(os.path.basename(path))[0], "index.html")
+            if os.path.exists(page):
+                with open(page, encoding="utf-8", errors="replace") as f:
+                    edit["published"] = mark in f.read()
+                if not edit["published"]:
+                    log(f"  warning: {os.path.relpath(page, a.work)} does not show the edited title")
+            edits.append(edit)
     finally:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         os.unlink(backup)
+    edit_first, edit = edits
     decreg_build(a, reg, out)  # back to the register as generated (not timed)
     moved = moved_runs(a, reg, out, path, text)
     chk = run_timed([a.decreg, "--root", reg, "--today", TODAY, "check", "-q"], check=False)
@@ -278,9 +286,9 @@ def decreg_runs(a, n, reg, i, res):
     del chk["stderr"]
     res["cold"].append(cold)
     res["noop"].append(noop)
+    res.setdefault("edit_first", []).append(edit_first)
     res["edit"].append(edit)
-    res.setdefault("moved_first", []).append(moved[0])
-    res.setdefault("moved", []).append(moved[1])
+    res.setdefault("moved", []).append(moved)
     res["check"].append(chk)
     res["edited_file"] = os.path.relpath(path, reg)
     res["site"] = os.path.join(out, "site")
@@ -292,24 +300,21 @@ MAKER = re.compile(r"^decision_maker: .*$", re.M)
 
 
 def moved_runs(a, reg, out, path, text):
-    """Full builds after an edit that moves a decision between listings (its
-    decision maker): the first starts from no earlier output, the second
-    from the output of the build before last, keeping what it holds."""
+    """A build after an edit that moves a decision between listings (its
+    decision maker), from the output of the build before last."""
     backup = reg + ".edit-backup.json"
     with open(backup, "w") as f:
         json.dump({"path": path, "text": text}, f)
-    runs = []
     try:
-        for k in (1, 2):
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(MAKER.sub(f"decision_maker: Cabinet Member for Benchmarks {k}", text, count=1))
-            runs.append(decreg_build(a, reg, out))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(MAKER.sub("decision_maker: Cabinet Member for Benchmarks", text, count=1))
+        run = decreg_build(a, reg, out)
     finally:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         os.unlink(backup)
     decreg_build(a, reg, out)  # back to the register as generated (not timed)
-    return runs
+    return run
 
 
 def peer_runs(a, n, reg, i, res):
@@ -453,8 +458,8 @@ def report(a, env, sizes, results, pdf):
             fmt_mem(med([x["rss"] for x in d["noop"]])), "")
         row("decreg, one title edited", stage_cells(d["edit"]), fmt_s(med([x["wall"] for x in d["edit"]])),
             fmt_mem(med([x["rss"] for x in d["edit"]])), "")
-        for kind, label in (("moved_first", "decreg, one decision moved, no earlier output"),
-                            ("moved", "decreg, one decision moved, from the build before last")):
+        for kind, label in (("edit_first", "decreg, one title edited, first build after one from nothing"),
+                            ("moved", "decreg, one decision moved")):
             if d.get(kind):
                 row(label, stage_cells(d[kind]), fmt_s(med([x["wall"] for x in d[kind]])),
                     fmt_mem(med([x["rss"] for x in d[kind]])), "")
@@ -559,7 +564,7 @@ def goals(a, sizes, results, pdf):
         out += [("100,000 records built (--no-pdf) in < 60 s", note, None),
                 ("… with peak memory < 1 GiB", note, None),
                 ("rebuild with nothing changed < 1 s at 100,000", note, None),
-                ("one edited record republished < 0.5 s at 100,000", note, None)]
+                ("one edited record rebuilt < 0.5 s at 100,000", note, None)]
     else:
         d = r["decreg"]
         w = med([x["wall"] for x in d["cold"]])
@@ -569,7 +574,7 @@ def goals(a, sizes, results, pdf):
         out += [("100,000 records built (--no-pdf) in < 60 s", f"{fmt_s(w)} s", w < 60),
                 ("… with peak memory < 1 GiB", fmt_mem(m), m < GIB),
                 ("rebuild with nothing changed < 1 s at 100,000", f"{fmt_s(nc)} s", nc < 1),
-                ("one edited record republished < 0.5 s at 100,000", f"{fmt_s(ed)} s", ed < 0.5)]
+                ("one edited record rebuilt < 0.5 s at 100,000", f"{fmt_s(ed)} s", ed < 0.5)]
     g = "PDFs ≥ 60 reports/s over 1,000 records (whole build, empty output)"
     if pdf:
         rate = med([x["pdfs"] for x in pdf]) / med([x["wall"] for x in pdf])

@@ -79,55 +79,44 @@ fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
     }
 }
 
-/// Where each decision's pieces start in the open data files, by its
-/// number: its row of decisions.json and of decisions.csv, and its events
-/// in calendar.ics (`u64::MAX` where it has none). A republish starts
-/// looking for a piece there.
-pub type PiecesAt = Vec<[u64; 4]>;
-
 pub fn write_open_data(
     r: &Renderer<'_>,
     summaries: &[Summary],
     out: &Staging,
     recipes: &super::pages::Recipes<'_>,
-) -> Result<PiecesAt, Error> {
+) -> Result<(), Error> {
     let base = r.site.base_url.clone().unwrap_or_default();
-    let mut at: PiecesAt = vec![[u64::MAX; 4]; summaries.len()];
-    let (text, rows) = json(summaries.iter().map(|s| json_row(s, &base)));
+    let text = json(summaries.iter().map(|s| json_row(s, &base)));
     out.write("decisions.json", text.as_bytes())?;
     // each file goes before the next is made: together they are 200 MB
     // at 100,000 decisions
     drop(text);
     let mut csv = COLUMNS.join(",") + "\r\n";
-    for (i, s) in summaries.iter().enumerate() {
-        at[i][0] = rows[i];
-        at[i][1] = csv.len() as u64;
+    for s in summaries {
         csv.push_str(&csv_row(s, &base));
     }
     out.write("decisions.csv", csv.as_bytes())?;
     drop(csv);
     write_feeds(r, summaries, out, recipes)?;
-    out.write("calendar.ics", ics(r, summaries, &mut at).as_bytes())?;
+    out.write("calendar.ics", ics(r, summaries).as_bytes())?;
     if let Some(base) = &r.site.base_url {
         write_sitemaps(base, summaries, out)?;
     }
-    Ok(at)
+    Ok(())
 }
 
-/// decisions.json from its rows, and where each row starts: the same text
-/// as serde_json's pretty printing of the array, made a row at a time so
-/// that one decision's row can be found and replaced in it (see
-/// `republish`).
-fn json(rows: impl Iterator<Item = String>) -> (String, Vec<u64>) {
+/// decisions.json from its rows: the same text as serde_json's pretty
+/// printing of the array, made a row at a time.
+fn json(rows: impl Iterator<Item = String>) -> String {
     let mut out = String::from("[");
-    let mut starts = Vec::new();
+    let mut empty = true;
     for row in rows {
-        out.push_str(if starts.is_empty() { "\n" } else { ",\n" });
-        starts.push(out.len() as u64);
+        out.push_str(if empty { "\n" } else { ",\n" });
+        empty = false;
         out.push_str(&row);
     }
-    out.push_str(if starts.is_empty() { "]" } else { "\n]" });
-    (out, starts)
+    out.push_str(if empty { "]" } else { "\n]" });
+    out
 }
 
 /// One decision's row of decisions.json, indented as inside the array
@@ -220,7 +209,7 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn ics(r: &Renderer<'_>, summaries: &[Summary], at: &mut PiecesAt) -> String {
+fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
     let mut x = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
@@ -231,16 +220,12 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary], at: &mut PiecesAt) -> String {
     ] {
         x.push_str(&fold(&l));
     }
-    let mut events: Vec<(String, &str, &str, String, usize, usize)> = summaries
+    let mut events: Vec<(String, &str, &str, String)> = summaries
         .iter()
-        .enumerate()
-        .flat_map(|(n, s)| {
-            ics_events(r, s).into_iter().enumerate().map(move |(e, (d, k, t))| (d, s.id.as_str(), k, t, n, e))
-        })
+        .flat_map(|s| ics_events(r, s).into_iter().map(move |(d, k, t)| (d, s.id.as_str(), k, t)))
         .collect();
     events.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
-    for (_, _, _, text, n, e) in events {
-        at[n][2 + e] = x.len() as u64;
+    for (_, _, _, text) in events {
         x.push_str(&text);
     }
     x.push_str("END:VCALENDAR\r\n");

@@ -172,7 +172,7 @@ fn without_comments(script: &str) -> String {
     out
 }
 
-pub use data::{csv_row, ics_events, json_row, write_open_data, PiecesAt};
+pub use data::{csv_row, ics_events, json_row, write_open_data};
 pub use pages::{
     decision_page, remade, write_decision_pages, write_listings, DecisionPages, OnPage, PageSources, Recipe, Recipes,
 };

@@ -290,7 +290,6 @@ fn write_listing(
             let (_, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
             out.write_keyed(&path, key, html.as_bytes())?;
         }
-        recipes.keep(recipe);
         Ok(())
     })
 }
@@ -523,18 +522,15 @@ pub fn write_recipe<'s>(
             out.write_keyed(&path, key, text.as_bytes())?;
         }
     }
-    recipes.keep(recipe);
     Ok(())
 }
 
-/// Where a build keeps its recipes (nowhere, when it keeps no cache), and
-/// how it knows a page of decisions made from the same summaries.
+/// How a build knows a page of decisions made from the same summaries.
 pub struct Recipes<'a> {
     /// The summaries in listing order, whose positions are their numbers.
     all: &'a [Summary],
     /// One number for each summary, in the same order.
     fingerprints: Vec<u64>,
-    kept: Option<std::sync::Mutex<Vec<Recipe>>>,
 }
 
 /// One number for a summary, for the keys of the pages that show it.
@@ -560,9 +556,9 @@ fn fingerprint(s: &Summary) -> u64 {
 }
 
 impl<'a> Recipes<'a> {
-    pub fn new(all: &'a [Summary], keep: bool) -> Self {
+    pub fn new(all: &'a [Summary]) -> Self {
         let fingerprints = all.par_iter().map(fingerprint).collect();
-        Recipes { all, fingerprints, kept: keep.then(Default::default) }
+        Recipes { all, fingerprints }
     }
 
     /// One number for everything a recipe's page is made from: the
@@ -578,16 +574,7 @@ impl<'a> Recipes<'a> {
         h.finish()
     }
 
-    pub fn keep(&self, recipe: Recipe) {
-        if let Some(kept) = &self.kept {
-            kept.lock().unwrap_or_else(|e| e.into_inner()).push(recipe);
-        }
-    }
-
     /// The numbers of summaries taken from the build's own list.
-    /// The pages are rendered from these numbers whether or not the build
-    /// keeps them: a build that keeps no cache (one with `--keep-going` that
-    /// skipped records) makes the same pages as one that does.
     pub fn numbers(&self, items: &[&Summary]) -> Vec<u32> {
         let start = self.all.as_ptr() as usize;
         let size = std::mem::size_of::<Summary>();
@@ -600,10 +587,6 @@ impl<'a> Recipes<'a> {
                 at as u32
             })
             .collect()
-    }
-
-    pub fn into_kept(self) -> Vec<Recipe> {
-        self.kept.map(|k| k.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default()
     }
 }
 

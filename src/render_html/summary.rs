@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// so that serde's derive does not take it for text borrowed from its input.
 type Label = &'static str;
 
-/// Kept in the build cache too (see `republish`), so it reads back.
+/// Kept in the build cache too (see `cache`), so it reads back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
@@ -95,11 +95,6 @@ impl Summary {
             called_in: p.call_in.called_in.is_some(),
             call_in_outcome: p.call_in.called_in.as_ref().and_then(|c| c.outcome_label),
         }
-    }
-
-    /// Newest first, then by id: the order of every listing.
-    pub fn sort_key(&self) -> (std::cmp::Reverse<Option<String>>, String) {
-        (std::cmp::Reverse(self.date.as_ref().map(|d| d.iso.clone())), self.id.clone())
     }
 }
 

@@ -45,27 +45,6 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// Reads a LEB128 varint at `at`, moving past it.
-pub(super) fn decode_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut v: u64 = 0;
-    let mut shift = 0;
-    loop {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        shift += 7;
-        if b & 0x80 == 0 || shift > 63 {
-            return Some(v);
-        }
-    }
-}
-
-pub(super) fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len() * 3);
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out)?;
-    Ok(out)
-}
-
 pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(6));
     // writing to a Vec cannot fail
@@ -73,15 +52,8 @@ pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// Builds the index's files and writes them; returns how many, and when
-/// `with_shards`, the shards each decision has terms in (for the build
-/// cache), each list as varints of the gaps between shard numbers.
-pub fn write_index(
-    index: IndexBuilder,
-    summaries: &[Summary],
-    out: &Staging,
-    with_shards: bool,
-) -> Result<(usize, Vec<Vec<u8>>), Error> {
+/// Builds the index's files and writes them; returns how many.
+pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<usize, Error> {
     let docs = index.docs;
     let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -94,26 +66,11 @@ pub fn write_index(
         .collect();
     let mut shards = Vec::new();
     split(&terms, 1, &mut shards);
-    let shard_files: Vec<(IndexFile, Vec<u32>)> = shards
+    let shard_files: Vec<IndexFile> = shards
         .par_iter()
-        .map(|s| {
-            let raw = encode_shard(&terms[s.range.clone()]);
-            let in_it = if with_shards { super::mend::docs_in_shard(&raw, docs) } else { Vec::new() };
-            (IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), raw), in_it)
-        })
+        .map(|s| IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), encode_shard(&terms[s.range.clone()])))
         .collect();
     drop(terms);
-    let mut doc_shards: Vec<(u32, Vec<u8>)> =
-        if with_shards { vec![(0, Vec::new()); docs as usize] } else { Vec::new() };
-    for (i, (_, in_it)) in shard_files.iter().enumerate() {
-        for &d in in_it {
-            let (last, packed) = &mut doc_shards[d as usize];
-            push_varint(packed, u64::from(i as u32 - *last));
-            *last = i as u32;
-        }
-    }
-    let doc_shards: Vec<Vec<u8>> = doc_shards.into_iter().map(|(_, p)| p).collect();
-    let shard_files: Vec<IndexFile> = shard_files.into_iter().map(|(f, _)| f).collect();
     let doc_files: Vec<IndexFile> = summaries
         .par_chunks(CHUNK)
         .enumerate()
@@ -140,7 +97,7 @@ pub fn write_index(
     shard_files.par_iter().chain(doc_files.par_iter()).try_for_each(|f| f.write(out))?;
     out.write(&format!("{INDEX_DIR}/facets.bin"), &facets)?;
     out.write(&format!("{INDEX_DIR}/manifest.bin"), &gzip(&manifest))?;
-    Ok((shard_files.len() + doc_files.len() + 2, doc_shards))
+    Ok(shard_files.len() + doc_files.len() + 2)
 }
 
 /// One of the index's files, before it is compressed: compressing is most

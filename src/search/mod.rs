@@ -14,7 +14,6 @@
 //! ascending order as pages are rendered, batch by batch.
 
 mod files;
-mod mend;
 
 use crate::public::PublicRecord;
 use crate::render_html::Summary;
@@ -22,7 +21,6 @@ use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 pub use files::{write_index, INDEX_DIR};
-pub use mend::{mend, pack_shards, unpack_shards, Edit, Mended};
 
 /// Words longer than this are not indexed (no real word is; hostile
 /// input might be).

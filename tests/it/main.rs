@@ -12,7 +12,6 @@ mod incremental;
 mod list;
 mod parse_props;
 mod pdf;
-mod republish;
 mod search;
 mod serve;
 mod site;
