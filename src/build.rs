@@ -26,9 +26,7 @@ pub struct Built {
     /// Record files left out because they have errors.
     pub skipped: BTreeSet<PathBuf>,
     pub decisions: usize,
-    /// PDFs published, and how many of them were rendered anew (the rest
-    /// came from the cache).
-    pub reports: (usize, usize),
+    pub reports: Reports,
     /// Decision pages made anew; the others the output of the build before
     /// last held as this build would make them, and were kept.
     pub pages_made: usize,
@@ -57,7 +55,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             published: false,
             skipped: BTreeSet::new(),
             decisions: last.decisions,
-            reports: (last.reports, 0),
+            reports: Reports { published: last.reports, rendered: 0 },
             pages_made: 0,
             up_to_date: Some(last),
             timings,
@@ -82,7 +80,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
             published: false,
             skipped,
             decisions: 0,
-            reports: (0, 0),
+            reports: Reports::default(),
             pages_made: 0,
             timings,
         });
@@ -96,7 +94,7 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
-        stamp::write(&plan.out, &Stamp { fingerprint, decisions, reports: reports.0, warnings })?;
+        stamp::write(&plan.out, &Stamp { fingerprint, decisions, reports: reports.published, warnings })?;
     }
     Ok(Built {
         checked: Some(checked),
@@ -117,10 +115,17 @@ fn start_folder(plan: &BuildPlan, folder: &str) -> Result<Staging, Error> {
     Ok(if plan.force { staging.writing_everything() } else { staging })
 }
 
+/// The PDFs a build published.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reports {
+    pub published: usize,
+    /// Rendered anew (the rest came from the cache).
+    pub rendered: usize,
+}
+
 /// What writing the site did.
 struct Written {
-    /// PDFs published, and how many were rendered anew.
-    reports: (usize, usize),
+    reports: Reports,
     /// Decision pages made anew (the rest were kept as they were).
     pages_made: usize,
 }
@@ -156,7 +161,7 @@ fn write_site(
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
         let sources = Sources { keys: &keys, earlier: cache::Earlier::open(&plan.out), reader: &reader };
-        let mut keeper = cache::Keeper::new(&plan.out)?;
+        let mut keeper = cache::Keeper::new(&plan.out, sources.earlier.as_ref())?;
         let pages = render_html::write_decision_pages(
             &renderer,
             records,
@@ -189,7 +194,7 @@ fn write_site(
         let stage = Instant::now();
         render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
         timings.push(("statistics pages", stage.elapsed()));
-        Ok((pdf_ids.len(), rendered))
+        Ok(Reports { published: pdf_ids.len(), rendered })
     })();
     match result {
         Ok(reports_made) => {

@@ -7,9 +7,13 @@
 //! its search terms would come out the same.
 //!
 //! `<out>/.cache/pages/`: `index.bin` (each decision's id, key and where
-//! its entry is) and `entries.bin` (the entries one after another, in
-//! listing order). A build writes both anew beside the old (`*.new`) and
-//! puts them in place only after it has published.
+//! its entry is) and `entries.bin` (the entries one after another). A
+//! build appends the entries of the pages it made to `entries.bin` and
+//! writes a new index beside the old (`index.bin.new`), put in place only
+//! after it has published: entries past those an index names are never
+//! read, so a build killed at any point leaves the cache as it was. When
+//! most of `entries.bin` is entries no index names, a build writes it
+//! anew (`entries.bin.new`, put in place with the index).
 
 use crate::load::Error;
 use crate::public::Links;
@@ -74,8 +78,16 @@ struct Slot {
 /// The entries an earlier build kept, read one at a time as the pages
 /// they stand for are taken.
 pub struct Earlier {
-    slots: FxHashMap<String, (u64, u64, u32)>,
+    slots: FxHashMap<String, Place>,
     entries: std::fs::File,
+}
+
+/// Where a decision's entry is, and the key of the page it stands for.
+#[derive(Clone, Copy, PartialEq)]
+struct Place {
+    key: u64,
+    at: u64,
+    len: u32,
 }
 
 /// A decision's entry: the length of its summary as 4 bytes, the summary
@@ -105,19 +117,26 @@ impl Earlier {
         let slots: Vec<Slot> = bincode::deserialize(&index).ok()?;
         let path = dir.join("entries.bin");
         let entries = std::fs::File::open(&path).ok()?;
-        let slots = slots.into_iter().map(|s| (s.id, (s.key, s.at, s.len))).collect();
+        let slots = slots.into_iter().map(|s| (s.id, Place { key: s.key, at: s.at, len: s.len })).collect();
         Some(Earlier { slots, entries })
     }
 
     /// The summary and terms of `id`'s page as made from `key`, if kept.
     pub fn page(&self, id: &str, key: u64) -> Option<(Summary, Terms)> {
-        let &(kept, at, len) = self.slots.get(id)?;
-        if kept != key {
-            return None;
-        }
-        let mut bytes = vec![0; len as usize];
-        read_at(&self.entries, &mut bytes, at).ok()?;
+        let place = self.place(id, key)?;
+        let mut bytes = vec![0; place.len as usize];
+        read_at(&self.entries, &mut bytes, place.at).ok()?;
         read_entry(bytes)
+    }
+
+    /// Where `id`'s entry is, if it is kept under `key`.
+    fn place(&self, id: &str, key: u64) -> Option<Place> {
+        self.slots.get(id).copied().filter(|p| p.key == key)
+    }
+
+    /// The bytes of the entries the index names.
+    fn named_bytes(&self) -> u64 {
+        self.slots.values().map(|p| u64::from(p.len)).sum()
     }
 }
 
@@ -141,47 +160,72 @@ fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Re
 }
 
 /// The cache a build makes as it goes, decision by decision in listing
-/// order; in place only with [`Keeper::commit`].
-pub struct Keeper {
+/// order; in place only with [`Kept::commit`].
+pub struct Keeper<'e> {
     dir: PathBuf,
+    /// The cache this build started from, whose entries it names again
+    /// where they still hold; `None` when the entries are written anew.
+    earlier: Option<&'e Earlier>,
+    /// `entries.bin`, appended to, or `entries.bin.new`.
+    path: PathBuf,
     entries: std::io::BufWriter<std::fs::File>,
     slots: Vec<Slot>,
     at: u64,
 }
 
-impl Keeper {
-    pub fn new(out: &Path) -> Result<Keeper, Error> {
+impl<'e> Keeper<'e> {
+    /// Keeps the cache in `out`, adding to the `earlier` one's entries
+    /// while most of them are still named.
+    pub fn new(out: &Path, earlier: Option<&'e Earlier>) -> Result<Keeper<'e>, Error> {
         let dir = out.join(DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
-        let path = dir.join("entries.bin.new");
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, &e))?;
-        Ok(Keeper { dir, entries: std::io::BufWriter::new(file), slots: Vec::new(), at: 0 })
+        let appended = dir.join("entries.bin");
+        let length = std::fs::metadata(&appended).map_or(0, |m| m.len());
+        let earlier = earlier.filter(|e| length <= 2 * e.named_bytes());
+        let (path, file, at) = match earlier {
+            Some(_) => {
+                let file = std::fs::OpenOptions::new().append(true).open(&appended);
+                (appended, file, length)
+            }
+            None => {
+                let path = dir.join("entries.bin.new");
+                let file = std::fs::File::create(&path);
+                (path, file, 0)
+            }
+        };
+        let file = file.map_err(|e| Error::io(&path, &e))?;
+        Ok(Keeper { dir, earlier, path, entries: std::io::BufWriter::new(file), slots: Vec::new(), at })
     }
 
-    /// Keeps what `id`'s page, made from `key`, gave.
+    /// Keeps what `id`'s page, made from `key`, gave: named where the
+    /// earlier cache holds it, else added.
     pub fn add(&mut self, id: &str, key: u64, summary: &Summary, terms: &Terms) -> Result<(), Error> {
-        let path = self.dir.join("entries.bin.new");
-        let bytes = entry(summary, terms).map_err(|e| Error { path: path.clone(), what: e.to_string() })?;
-        self.entries.write_all(&bytes).map_err(|e| Error::io(&path, &e))?;
+        if let Some(place) = self.earlier.and_then(|e| e.place(id, key)) {
+            self.slots.push(Slot { id: id.to_string(), key, at: place.at, len: place.len });
+            return Ok(());
+        }
+        let bytes = entry(summary, terms).map_err(|e| Error { path: self.path.clone(), what: e.to_string() })?;
+        self.entries.write_all(&bytes).map_err(|e| Error::io(&self.path, &e))?;
         self.slots.push(Slot { id: id.to_string(), key, at: self.at, len: bytes.len() as u32 });
         self.at += bytes.len() as u64;
         Ok(())
     }
 
-    /// Writes the index beside the entries; both still `*.new`.
+    /// Writes the index beside the old one (`index.bin.new`).
     pub fn finish(mut self) -> Result<Kept, Error> {
-        let path = self.dir.join("entries.bin.new");
-        self.entries.flush().map_err(|e| Error::io(&path, &e))?;
+        self.entries.flush().map_err(|e| Error::io(&self.path, &e))?;
         let index = self.dir.join("index.bin.new");
         let bytes = bincode::serialize(&self.slots).map_err(|e| Error { path: index.clone(), what: e.to_string() })?;
         std::fs::write(&index, bytes).map_err(|e| Error::io(&index, &e))?;
-        Ok(Kept { dir: self.dir })
+        Ok(Kept { dir: self.dir, new_entries: self.earlier.is_none() })
     }
 }
 
 /// A cache written whole, not yet in place.
 pub struct Kept {
     dir: PathBuf,
+    /// Whether the entries were written anew, not added to the old.
+    new_entries: bool,
 }
 
 impl Kept {
@@ -189,18 +233,18 @@ impl Kept {
     /// describes was published (a cache newer than the site it stands
     /// beside would only make the next build render more than it must).
     pub fn commit(self) -> Result<(), Error> {
-        // the old index goes first: entries without an index are no cache,
-        // where an old index over new entries would misread them
         let index = self.dir.join("index.bin");
-        match std::fs::remove_file(&index) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&index, &e)),
-            _ => {}
-        }
-        for name in ["entries.bin", "index.bin"] {
-            let (from, to) = (self.dir.join(format!("{name}.new")), self.dir.join(name));
+        if self.new_entries {
+            // the old index goes first: entries without an index are no
+            // cache, where an old index over new entries would misread them
+            match std::fs::remove_file(&index) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&index, &e)),
+                _ => {}
+            }
+            let (from, to) = (self.dir.join("entries.bin.new"), self.dir.join("entries.bin"));
             std::fs::rename(&from, &to).map_err(|e| Error::io(&to, &e))?;
         }
-        Ok(())
+        std::fs::rename(self.dir.join("index.bin.new"), &index).map_err(|e| Error::io(&index, &e))
     }
 }
 
@@ -263,29 +307,45 @@ impl KeptRecord {
 /// Lines of the kept file parsed at a time.
 const READ_BATCH: usize = 4096;
 
+/// What a check kept, as the next reads it.
+struct KeptChecks {
+    /// The results of files still as they were, each with its line's
+    /// number (after the header); a later line for a file wins.
+    earlier: FxHashMap<PathBuf, (Checked, usize)>,
+    /// The lines after the header, or `None` when the file was kept by a
+    /// check in another context (or none was kept).
+    lines: Option<usize>,
+}
+
 /// The results kept at `path` by a check with the same `context`, of the
-/// files whose `facts` are still as they were, each with its line's number
-/// (after the header); read a batch of lines at a time.
-fn read_kept(path: &Path, context: u64, facts: &FxHashMap<PathBuf, String>) -> FxHashMap<PathBuf, (Checked, usize)> {
+/// files whose `facts` are still as they were; read a batch of lines at a
+/// time.
+fn read_kept(path: &Path, context: u64, facts: &FxHashMap<PathBuf, String>) -> KeptChecks {
     use rayon::prelude::*;
     use std::io::BufRead;
-    let mut earlier = FxHashMap::default();
-    let Ok(file) = std::fs::File::open(path) else { return earlier };
-    let mut lines = std::io::BufReader::new(file).lines().map_while(Result::ok).enumerate();
-    if lines.next().and_then(|(_, header)| header.parse::<u64>().ok()) != Some(context) {
-        return earlier;
+    let mut kept = KeptChecks { earlier: FxHashMap::default(), lines: None };
+    let Ok(file) = std::fs::File::open(path) else { return kept };
+    // lines as bytes: one that does not read (a check killed as it wrote)
+    // is passed over, and still counted
+    let mut lines = std::io::BufReader::new(file).split(b'\n').map_while(Result::ok).enumerate();
+    let header = lines.next().map(|(_, header)| String::from_utf8_lossy(&header).parse::<u64>().ok());
+    if header != Some(Some(context)) {
+        return kept;
     }
+    let mut count = 0;
     loop {
-        let batch: Vec<(usize, String)> = lines.by_ref().take(READ_BATCH).map(|(n, l)| (n - 1, l)).collect();
+        let batch: Vec<(usize, Vec<u8>)> = lines.by_ref().take(READ_BATCH).map(|(n, l)| (n - 1, l)).collect();
         if batch.is_empty() {
-            return earlier;
+            kept.lines = Some(count);
+            return kept;
         }
+        count += batch.len();
         let parsed: Vec<(Checked, usize)> = batch
             .par_iter()
-            .filter_map(|(n, line)| Some((serde_json::from_str::<Checked>(line).ok()?, *n)))
+            .filter_map(|(n, line)| Some((serde_json::from_slice::<Checked>(line).ok()?, *n)))
             .filter(|(c, _)| facts.get(&c.source) == Some(&c.facts))
             .collect();
-        earlier.extend(parsed.into_iter().map(|(c, n)| (c.source.clone(), (c, n))));
+        kept.earlier.extend(parsed.into_iter().map(|(c, n)| (c.source.clone(), (c, n))));
     }
 }
 
@@ -295,18 +355,18 @@ fn facts_text(f: &crate::stamp::Facts) -> String {
 }
 
 /// The check's results an earlier build kept, for files still as they
-/// were; and the results of this build's check, written as they come (to
-/// a file put in place by [`Checks::finish`]) rather than held: at
-/// 100,000 decisions they are 160 MB.
+/// were; and the results of this build's check, written as they come
+/// rather than held (at 100,000 decisions they are 160 MB): added to the
+/// kept file, whose later line for a file wins, or, when that was kept in
+/// another context, to a new one put in place by [`Checks::finish`].
 pub struct Checks {
     /// The record files' facts, as this build took them.
     facts: FxHashMap<PathBuf, String>,
     /// The kept results of files as they are now, with their line's number
     /// in the kept file.
     earlier: FxHashMap<PathBuf, (Checked, usize)>,
-    /// The kept file, and which of its lines were taken (copied into this
-    /// check's when it finishes: not held meanwhile, 160 MB at 100,000).
-    kept_file: PathBuf,
+    /// Which lines of the kept file were taken (the others are left out
+    /// when it is written anew).
     taken_lines: Vec<bool>,
     /// How many files' results were taken from `earlier`.
     taken: usize,
@@ -319,14 +379,28 @@ struct Keeping {
     path: PathBuf,
     file: std::io::BufWriter<std::fs::File>,
     failed: Option<std::io::Error>,
+    /// How many lines the kept file had when this check started adding
+    /// to it; `None` for a new file.
+    added_to: Option<usize>,
+    /// How many lines this check wrote.
+    written: usize,
 }
 
 impl Keeping {
     fn line(&mut self, line: &str) {
         if self.failed.is_none() {
-            if let Err(e) = writeln!(self.file, "{line}") {
-                self.failed = Some(e);
+            match writeln!(self.file, "{line}") {
+                Ok(()) => self.written += 1,
+                Err(e) => self.failed = Some(e),
             }
+        }
+    }
+
+    fn flushed(mut self) -> Result<PathBuf, Error> {
+        let flushed = self.file.flush();
+        match self.failed.or(flushed.err()) {
+            Some(e) => Err(Error::io(&self.path, &e)),
+            None => Ok(self.path),
         }
     }
 }
@@ -343,10 +417,14 @@ impl Checks {
             .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
             .collect();
         let kept_file = out.join(CHECKS);
-        let earlier = read_kept(&kept_file, inputs.context, &facts);
-        let lines = earlier.values().map(|(_, line)| line + 1).max().unwrap_or(0);
-        let keeping = if keep { Some(Keeping::start(out, inputs.context)?) } else { None };
-        Ok(Checks { facts, earlier, kept_file, taken_lines: vec![false; lines], taken: 0, keeping })
+        let kept = read_kept(&kept_file, inputs.context, &facts);
+        let keeping = match (keep, kept.lines) {
+            (false, _) => None,
+            (true, Some(lines)) => Some(Keeping::add_to(&kept_file, lines)?),
+            (true, None) => Some(Keeping::start(out, inputs.context)?),
+        };
+        let taken_lines = vec![false; kept.lines.unwrap_or(0)];
+        Ok(Checks { facts, earlier: kept.earlier, taken_lines, taken: 0, keeping })
     }
 
     /// The kept result for `rel`, when its file is as it was then (kept
@@ -396,28 +474,41 @@ impl Checks {
         }
     }
 
-    /// Puts this check's results in place of the last ones: those taken
-    /// are copied from the kept file, a line at a time.
+    /// Puts this check's results in place. The kept file, added to, is
+    /// written anew once most of its lines are of files changed since.
     pub fn finish(self) -> Result<(), Error> {
-        use std::io::BufRead;
-        let Some(mut keeping) = self.keeping else { return Ok(()) };
-        if self.taken > 0 {
-            let file = std::fs::File::open(&self.kept_file).map_err(|e| Error::io(&self.kept_file, &e))?;
-            // line 0 is the header
-            for (n, line) in std::io::BufReader::new(file).lines().enumerate().skip(1) {
-                let line = line.map_err(|e| Error::io(&self.kept_file, &e))?;
-                if self.taken_lines.get(n - 1).copied().unwrap_or(false) {
-                    keeping.line(&line);
-                }
-            }
+        let Some(keeping) = self.keeping else { return Ok(()) };
+        let (added_to, written) = (keeping.added_to, keeping.written);
+        let path = keeping.flushed()?;
+        let Some(lines) = added_to else {
+            let kept = path.with_extension("jsonl");
+            return std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e));
+        };
+        if lines + written <= 2 * (self.taken + written) {
+            return Ok(());
         }
-        let flushed = keeping.file.flush();
-        if let Some(e) = keeping.failed.or(flushed.err()) {
-            return Err(Error::io(&keeping.path, &e));
-        }
-        let path = keeping.path.with_extension("jsonl");
-        std::fs::rename(&keeping.path, &path).map_err(|e| Error::io(&path, &e))
+        // the header, the lines taken, and this check's own
+        let keep = |n: usize| n == 0 || n > lines || self.taken_lines.get(n - 1).copied().unwrap_or(false);
+        rewrite_lines(&path, keep)
     }
+}
+
+/// Writes the file at `path` anew with only the lines `keep` keeps (by
+/// number, from 0), a line at a time.
+fn rewrite_lines(path: &Path, keep: impl Fn(usize) -> bool) -> Result<(), Error> {
+    use std::io::BufRead;
+    let partial = path.with_extension("partial");
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, &e))?;
+    let out = std::fs::File::create(&partial).map_err(|e| Error::io(&partial, &e))?;
+    let mut out = std::io::BufWriter::new(out);
+    for (n, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
+        let line = line.map_err(|e| Error::io(path, &e))?;
+        if keep(n) {
+            out.write_all(&line).and_then(|()| out.write_all(b"\n")).map_err(|e| Error::io(&partial, &e))?;
+        }
+    }
+    out.flush().map_err(|e| Error::io(&partial, &e))?;
+    std::fs::rename(&partial, path).map_err(|e| Error::io(path, &e))
 }
 
 impl Keeping {
@@ -427,9 +518,29 @@ impl Keeping {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
         let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, &e))?;
-        let mut keeping = Keeping { path, file: std::io::BufWriter::new(file), failed: None };
+        let file = std::io::BufWriter::new(file);
+        let mut keeping = Keeping { path, file, failed: None, added_to: None, written: 0 };
         keeping.line(&context.to_string());
+        keeping.written = 0;
         Ok(keeping)
+    }
+
+    /// Adds to the kept file at `path`, of `lines` lines after its header.
+    /// A line a killed check left cut short is ended first, so that the
+    /// next is whole (the cut one reads as nothing).
+    fn add_to(path: &Path, lines: usize) -> Result<Keeping, Error> {
+        let mut file =
+            std::fs::OpenOptions::new().read(true).append(true).open(path).map_err(|e| Error::io(path, &e))?;
+        let len = file.metadata().map_err(|e| Error::io(path, &e))?.len();
+        let mut last = [b'\n'];
+        if len > 0 {
+            read_at(&file, &mut last, len - 1).map_err(|e| Error::io(path, &e))?;
+        }
+        if last[0] != b'\n' {
+            file.write_all(b"\n").map_err(|e| Error::io(path, &e))?;
+        }
+        let file = std::io::BufWriter::new(file);
+        Ok(Keeping { path: path.to_path_buf(), file, failed: None, added_to: Some(lines), written: 0 })
     }
 }
 
@@ -493,10 +604,79 @@ mod tests {
         let text = std::fs::read_to_string(&edited).unwrap();
         std::fs::write(&edited, text.replacen("title: ", "title: Edited ", 1)).unwrap();
         check(files - 1);
+        check(files);
+        // a line a killed check left cut short reads as nothing, and the
+        // next line added after it is whole
+        let kept = out.join(CHECKS);
+        let mut file = std::fs::OpenOptions::new().append(true).open(&kept).unwrap();
+        file.write_all(b"{\"source\":\"decisions/20").unwrap();
+        drop(file);
+        check(files);
+        for n in 0..3 * files {
+            // a length of its own each time: the file's facts change even
+            // where the clock does not between two writes
+            let title = format!("title: Edited {} ", "x".repeat(n + 1));
+            std::fs::write(&edited, text.replacen("title: ", &title, 1)).unwrap();
+            check(files - 1);
+            check(files);
+        }
+        // once most lines are of files changed since, it is written anew
+        let lines = std::fs::read_to_string(&kept).unwrap().lines().count();
+        assert!(lines <= 2 * files + 2, "{lines} lines for {files} files");
         // another day: nothing is taken (call-in states move with it)
         let inputs = crate::stamp::take(root, today().succ_opt().unwrap(), false);
         let mut checks = Checks::open(&out, root, &inputs, true).unwrap();
         crate::check_light_since(root, today().succ_opt().unwrap(), &mut checks).unwrap();
         assert_eq!(checks.taken(), 0);
+    }
+
+    #[test]
+    fn a_build_adds_the_entries_it_made_and_writes_them_anew_once_most_are_old() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let checked = crate::check_light(root, today()).unwrap();
+        let records: Vec<&Record> = checked.records.iter().collect();
+        let links = Links::new(&records);
+        let made: Vec<(Summary, Terms)> = records
+            .iter()
+            .take(3)
+            .map(|r| {
+                let view = crate::public::view(r, &checked.config, &checked.documents, &links, false);
+                (Summary::of(&view), crate::search::terms(&view))
+            })
+            .collect();
+        let out = tempfile::tempdir().unwrap();
+        let entries = out.path().join(DIR).join("entries.bin");
+        // Build n keeps the three pages, the last under key n.
+        let build = |n: u64| {
+            let earlier = Earlier::open(out.path());
+            let mut keeper = Keeper::new(out.path(), earlier.as_ref()).unwrap();
+            for (i, (summary, terms)) in made.iter().enumerate() {
+                let key = if i == 2 { n } else { 0 };
+                keeper.add(&summary.id, key, summary, terms).unwrap();
+            }
+            keeper.finish().unwrap().commit().unwrap();
+            std::fs::metadata(&entries).unwrap().len()
+        };
+        let all = build(1);
+        assert_eq!(build(1), all, "nothing changed: nothing added");
+        let last = build(2) - all;
+        assert!(last > 0 && last < all, "the second build added the changed entry alone");
+        let earlier = Earlier::open(out.path()).unwrap();
+        for (i, (summary, terms)) in made.iter().enumerate() {
+            let key = if i == 2 { 2 } else { 0 };
+            let (s, t) = earlier.page(&summary.id, key).expect("kept");
+            assert_eq!((&s, &t), (summary, terms));
+            assert!(earlier.page(&summary.id, key + 1).is_none(), "not under another key");
+        }
+        drop(earlier);
+        // once the entries no index names are most of the file, it is written anew
+        let mut sizes = Vec::new();
+        for n in 3..40 {
+            sizes.push(build(n));
+        }
+        assert!(sizes.iter().all(|&size| size <= 2 * all + last), "{sizes:?}");
+        assert!(sizes.windows(2).any(|w| w[1] < w[0]), "it shrank: {sizes:?}");
+        let earlier = Earlier::open(out.path()).unwrap();
+        assert_eq!(earlier.page(&made[2].0.id, 39).map(|(s, _)| s), Some(made[2].0.clone()));
     }
 }

@@ -152,12 +152,14 @@ fn build(cli: &Cli, args: &decreg::cli::BuildArgs, today: chrono::NaiveDate) -> 
             n => format!(" ({n} pages made anew, {} as they were)", built.decisions - n),
         };
         eprintln!("published {} decisions to {}{made}", built.decisions, plan.out.join("site").display());
-        let (pdfs, fresh) = built.reports;
-        if pdfs > 0 {
+        let reports = built.reports;
+        if reports.published > 0 {
             eprintln!(
-                "{pdfs} PDF reports in {} ({fresh} rendered, {} unchanged)",
+                "{} PDF reports in {} ({} rendered, {} unchanged)",
+                reports.published,
                 plan.out.join("reports").display(),
-                pdfs - fresh
+                reports.rendered,
+                reports.published - reports.rendered
             );
         }
     }

@@ -58,9 +58,12 @@ impl Staging {
     /// Starts writing what will become `target` (e.g. `output/site`).
     /// Leftovers of killed builds are removed first: they are decreg's own.
     pub fn new(target: &Path) -> Result<Staging, Error> {
-        // Fail before any work when the target is not ours to replace.
-        if target.exists() {
-            ensure_ours(target)?;
+        // Fail before any work when the target is not ours to replace. A
+        // quick look: the whole one, file by file, is made as the folder is
+        // replaced (at 100,000 decisions a look through the site costs
+        // most of a second, and one is enough).
+        if !may_be_ours(target) {
+            return Err(not_ours(target));
         }
         let parent = target.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
@@ -468,10 +471,21 @@ fn remove_held_unwritten(dir: &Path, held: &[String], written: &BTreeSet<String>
     })
 }
 
-/// Whether `target` is absent or marked as decreg's own: a quick look
-/// (see [`ensure_ours`] for the whole one).
+/// Whether `target` is absent, empty or marked as decreg's own: a quick
+/// look (see [`ensure_ours`] for the whole one).
 pub fn may_be_ours(target: &Path) -> bool {
-    !target.exists() || target.join(MARKER).is_file()
+    match fs::read_dir(target) {
+        Err(_) => !target.exists(),
+        Ok(mut entries) => target.join(MARKER).is_file() || entries.next().is_none(),
+    }
+}
+
+/// Why decreg will not replace `target`, a folder it has not marked.
+fn not_ours(target: &Path) -> Error {
+    Error {
+        path: target.to_path_buf(),
+        what: "this folder was not written by decreg (it has no .decreg-output marker); decreg will not replace it. Choose another --out folder or move it away".into(),
+    }
 }
 
 /// Refuses to replace a folder decreg did not write, or one where someone
@@ -480,16 +494,8 @@ pub fn ensure_ours(target: &Path) -> Result<(), Error> {
     let marker = target.join(MARKER);
     let listed = match fs::read_to_string(&marker) {
         Ok(text) => text.lines().filter(|l| !l.starts_with('#')).map(str::to_string).collect::<BTreeSet<_>>(),
-        Err(_) => {
-            let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
-            if empty {
-                return Ok(());
-            }
-            return Err(Error {
-                path: target.to_path_buf(),
-                what: "this folder was not written by decreg (it has no .decreg-output marker); decreg will not replace it. Choose another --out folder or move it away".into(),
-            });
-        }
+        Err(_) if fs::read_dir(target).is_ok_and(|mut d| d.next().is_none()) => return Ok(()),
+        Err(_) => return Err(not_ours(target)),
     };
     each_file(target, &|key, path| {
         if key != MARKER && !listed.contains(key) {

@@ -26,15 +26,33 @@ pub fn xml(s: &str) -> String {
 }
 
 fn atom_date(s: &Summary) -> String {
-    s.published.as_ref().or(s.date.as_ref()).map_or_else(|| "1970-01-01".into(), |d| d.iso.clone()) + "T00:00:00Z"
+    feed_date(s).to_string() + "T00:00:00Z"
+}
+
+/// The day a feed dates a decision by: its publication, else its date.
+fn feed_date(s: &Summary) -> &str {
+    s.published.as_ref().or(s.date.as_ref()).map_or("1970-01-01", |d| d.iso.as_str())
 }
 
 /// The decisions a feed of `items` shows: the newest, newest first.
 pub(super) fn feed_entries<'s>(items: &[&'s Summary]) -> Vec<&'s Summary> {
-    let mut entries: Vec<&Summary> = items.to_vec();
-    entries.sort_by_key(|s| (std::cmp::Reverse(atom_date(s)), s.id.clone()));
-    entries.truncate(FEED_SIZE);
-    entries
+    let newest_first = |a: &&Summary, b: &&Summary| feed_date(b).cmp(feed_date(a)).then_with(|| a.id.cmp(&b.id));
+    first_in_order(items.to_vec(), FEED_SIZE, newest_first)
+}
+
+/// The first `n` of `items` in `order`, in that order. They are picked out
+/// before they are sorted: the feed of all decisions is made from every
+/// decision at each build.
+fn first_in_order<T>(mut items: Vec<T>, n: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if items.len() > n {
+        items.select_nth_unstable_by(n - 1, &order);
+        items.truncate(n);
+    }
+    items.sort_by(order);
+    items
 }
 
 /// An Atom feed of the newest decisions among `items` (newest first), and
@@ -86,6 +104,18 @@ pub fn atom<'s>(r: &Renderer<'_>, title: &str, self_path: &str, items: &[&'s Sum
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_in_order_are_those_a_whole_sort_puts_first() {
+        // a fixed pseudo-random sequence, with repeats
+        let items: Vec<u32> = (0..500u32).map(|i| i.wrapping_mul(2_654_435_761) % 97).collect();
+        for n in [0, 1, 50, 499, 500, 600] {
+            let mut sorted = items.clone();
+            sorted.sort_by(|a, b| b.cmp(a));
+            sorted.truncate(n);
+            assert_eq!(first_in_order(items.clone(), n, |a, b| b.cmp(a)), sorted, "n = {n}");
+        }
+    }
 
     #[test]
     fn xml_escapes_markup_and_drops_control_characters() {

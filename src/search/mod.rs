@@ -46,9 +46,15 @@ impl Terms {
 
     /// Each word with its weight.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> + '_ {
-        self.0.split_inclusive(|&b| b <= MAX_WEIGHT).filter_map(|w| {
-            let (&weight, word) = w.split_last()?;
-            Some((std::str::from_utf8(word).ok()?, weight))
+        // Every word is ASCII (see `fold` and `from_bytes`), and so is every
+        // weight byte: the buffer is text, checked once rather than a word
+        // at a time, and cut only at ASCII bytes.
+        let text = std::str::from_utf8(&self.0).unwrap_or_default();
+        let mut start = 0;
+        text.bytes().enumerate().filter(|&(_, b)| b <= MAX_WEIGHT).map(move |(at, weight)| {
+            let word = &text[start..at];
+            start = at + 1;
+            (word, weight)
         })
     }
 
@@ -58,12 +64,23 @@ impl Terms {
     }
 
     /// The terms [`Terms::as_bytes`] gave; `None` for bytes it did not.
+    /// One pass over the bytes: a build reads every kept decision's terms.
     pub fn from_bytes(bytes: Vec<u8>) -> Option<Terms> {
-        let whole = bytes.last().is_none_or(|&b| b <= MAX_WEIGHT);
-        let words_ok = bytes
-            .split_inclusive(|&b| b <= MAX_WEIGHT)
-            .all(|w| w.len() > 1 && w[w.len() - 1] > 0 && w[..w.len() - 1].iter().all(|c| c.is_ascii_alphanumeric()));
-        (whole && words_ok).then_some(Terms(bytes))
+        let mut word = 0usize;
+        for &b in &bytes {
+            if b <= MAX_WEIGHT {
+                // a weight ends a word of at least one letter, and is not 0
+                if word == 0 || b == 0 {
+                    return None;
+                }
+                word = 0;
+            } else if b.is_ascii_alphanumeric() {
+                word += 1;
+            } else {
+                return None;
+            }
+        }
+        (word == 0).then_some(Terms(bytes))
     }
 }
 
@@ -270,6 +287,9 @@ mod tests {
         assert_eq!(Terms::from_bytes(b"cut".to_vec()), None, "a word without its weight");
         assert_eq!(Terms::from_bytes(vec![3]), None, "a weight without its word");
         assert_eq!(Terms::from_bytes(b"a b\x01".to_vec()), None, "a word not folded");
+        assert_eq!(Terms::from_bytes(b"ab\x00".to_vec()), None, "a weight of 0");
+        assert_eq!(Terms::from_bytes(b"ab\x01\x02".to_vec()), None, "two weights for one word");
+        assert_eq!(Terms::from_bytes(Vec::new()).map(|t| t.iter().count()), Some(0), "no terms at all");
     }
 
     #[test]
