@@ -47,8 +47,10 @@ fn is_skipped_name(name: &std::ffi::OsStr) -> bool {
 
 /// Walks `decisions/`: records in any sub-folder; names starting with `_`
 /// or `.` skipped; any other file reported; links never followed out of
-/// the register.
+/// the register. Each entry of `decisions/` (a register keeps a folder a
+/// year) is walked on a thread of its own, and the results joined in order.
 pub fn find_records(root: &Path) -> Result<Found, Error> {
+    use rayon::prelude::*;
     let dir = root.join("decisions");
     if !dir.is_dir() {
         return Err(Error {
@@ -58,19 +60,41 @@ pub fn find_records(root: &Path) -> Result<Found, Error> {
     }
     let canonical_root = root.canonicalize().map_err(|e| Error::io(root, &e))?;
     let mut found = Found { files: Vec::new(), diags: Vec::new() };
-    let walker = WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter();
+    let mut tops: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            found.diags.push(unreadable(root, &dir, &e.to_string()));
+            Vec::new()
+        }
+    };
+    // the order walkdir sorts a folder's entries in
+    tops.retain(|p| p.file_name().is_some_and(|n| !is_skipped_name(n)));
+    tops.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    let parts: Vec<Found> =
+        crate::disk::install(|| tops.par_iter().map(|top| walk_records(root, &canonical_root, top)).collect());
+    for part in parts {
+        found.files.extend(part.files);
+        found.diags.extend(part.diags);
+    }
+    Ok(found)
+}
+
+/// [`find_records`] under `top`, an entry of `decisions/`.
+fn walk_records(root: &Path, canonical_root: &Path, top: &Path) -> Found {
+    let mut found = Found { files: Vec::new(), diags: Vec::new() };
+    let walker = WalkDir::new(top).follow_links(false).follow_root_links(false).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !is_skipped_name(e.file_name())) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let path = e.path().map_or_else(|| top.to_path_buf(), Path::to_path_buf);
                 found.diags.push(unreadable(root, &path, &e.to_string()));
                 continue;
             }
         };
         let rel = relative(root, entry.path());
         if entry.path_is_symlink() {
-            check_link(&canonical_root, entry.path(), &rel, &mut found);
+            check_link(canonical_root, entry.path(), &rel, &mut found);
         } else if entry.file_type().is_file() {
             if is_record_ext(&rel) {
                 found.files.push(rel);
@@ -79,7 +103,7 @@ pub fn find_records(root: &Path) -> Result<Found, Error> {
             }
         }
     }
-    Ok(found)
+    found
 }
 
 fn check_link(canonical_root: &Path, path: &Path, rel: &Path, found: &mut Found) {
