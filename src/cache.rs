@@ -82,6 +82,13 @@ pub struct Earlier {
     entries: std::fs::File,
 }
 
+/// Whether a cache file that is added to, `total` long of which `used` is
+/// still of use, is mostly of no use: it is then written anew (both
+/// caches here grow a build at a time and are rewritten by this rule).
+fn mostly_unused(total: u64, used: u64) -> bool {
+    total > 2 * used
+}
+
 /// Where a decision's entry is, and the key of the page it stands for.
 #[derive(Clone, Copy, PartialEq)]
 struct Place {
@@ -181,7 +188,7 @@ impl<'e> Keeper<'e> {
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
         let appended = dir.join("entries.bin");
         let length = std::fs::metadata(&appended).map_or(0, |m| m.len());
-        let earlier = earlier.filter(|e| length <= 2 * e.named_bytes());
+        let earlier = earlier.filter(|e| !mostly_unused(length, e.named_bytes()));
         let (path, file, at) = match earlier {
             Some(_) => {
                 let file = std::fs::OpenOptions::new().append(true).open(&appended);
@@ -484,7 +491,8 @@ impl Checks {
             let kept = path.with_extension("jsonl");
             return std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e));
         };
-        if lines + written <= 2 * (self.taken + written) {
+        let (total, used) = (lines + written, self.taken + written);
+        if !mostly_unused(total as u64, used as u64) {
             return Ok(());
         }
         // the header, the lines taken, and this check's own
@@ -518,11 +526,9 @@ impl Keeping {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
         let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, &e))?;
-        let file = std::io::BufWriter::new(file);
-        let mut keeping = Keeping { path, file, failed: None, added_to: None, written: 0 };
-        keeping.line(&context.to_string());
-        keeping.written = 0;
-        Ok(keeping)
+        let mut file = std::io::BufWriter::new(file);
+        writeln!(file, "{context}").map_err(|e| Error::io(&path, &e))?;
+        Ok(Keeping { path, file, failed: None, added_to: None, written: 0 })
     }
 
     /// Adds to the kept file at `path`, of `lines` lines after its header.

@@ -92,7 +92,7 @@ pub fn write_open_data(
     // at 100,000 decisions
     drop(text);
     let mut csv = COLUMNS.join(",") + "\r\n";
-    push_rows(&mut csv, summaries, |s| csv_row(s, &base));
+    push_rows(&mut csv, summaries, |s, out| out.push_str(&csv_row(s, &base)));
     out.write("decisions.csv", csv.as_bytes())?;
     drop(csv);
     write_feeds(r, summaries, out, recipes)?;
@@ -106,13 +106,12 @@ pub fn write_open_data(
 /// decisions.json: the same text as serde_json's pretty printing of the
 /// array, made a row at a time.
 fn json(summaries: &[Summary], base: &str) -> String {
-    if summaries.is_empty() {
-        return "[]".into();
-    }
-    let mut out = String::from("[");
-    push_rows(&mut out, summaries, |s| format!(",\n{}", json_row(s, base)));
-    // the first row follows the bracket without a comma
-    out.remove(1);
+    let Some((first, rest)) = summaries.split_first() else { return "[]".into() };
+    let mut out = format!("[\n{}", json_row(first, base));
+    push_rows(&mut out, rest, |s, out| {
+        out.push_str(",\n");
+        out.push_str(&json_row(s, base));
+    });
     out.push_str("\n]");
     out
 }
@@ -120,12 +119,20 @@ fn json(summaries: &[Summary], base: &str) -> String {
 /// Rows made at once: beyond the file's text, a build holds no more.
 const ROWS_AT_ONCE: usize = 8192;
 
-/// Appends each summary's `row` to `out`, in order, made on every core a
-/// group at a time (an open data file's rows are most of what it costs).
-fn push_rows(out: &mut String, summaries: &[Summary], row: impl Fn(&Summary) -> String + Sync) {
+/// Appends each summary's row (`row` appends it) to `out`, in order, made
+/// on every core a group at a time (an open data file's rows are most of
+/// what it costs).
+fn push_rows(out: &mut String, summaries: &[Summary], row: impl Fn(&Summary, &mut String) + Sync) {
     use rayon::prelude::*;
     for group in summaries.chunks(ROWS_AT_ONCE) {
-        let parts: Vec<String> = group.par_chunks(512).map(|c| c.iter().map(&row).collect()).collect();
+        let parts: Vec<String> = group
+            .par_chunks(512)
+            .map(|chunk| {
+                let mut part = String::new();
+                chunk.iter().for_each(|s| row(s, &mut part));
+                part
+            })
+            .collect();
         parts.iter().for_each(|p| out.push_str(p));
     }
 }
