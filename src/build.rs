@@ -148,6 +148,7 @@ fn write_site(
     let result = (|| {
         let mut renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         renderer.context = inputs.context;
+        renderer.pdf = reports.is_some();
         let reader = crate::Reader::new(&plan.root, checked, plan.today);
         render_html::write_assets(&staging, &checked.config)?;
         copy_documents(&plan.root, records, &staging)?;
@@ -261,7 +262,9 @@ fn write_reports(
     let stage = Instant::now();
     let cache = plan.out.join(".cache/reports");
     let into = crate::reports::ReportsOut { site, reports, keys };
-    let fresh = crate::reports::write_public_reports(&cache, records, links, reader, &into)?;
+    let pdf = crate::render_pdf::Pdf::new(&plan.root)?;
+    let fresh = crate::reports::write_public_reports(&pdf, &cache, records, links, reader, &into)?;
+    crate::reports::write_lists(&pdf, &cache, records, links, reader, &into, plan.today)?;
     timings.push(("PDF reports", stage.elapsed()));
     Ok((crate::reports::public_ids(records), fresh))
 }

@@ -74,9 +74,9 @@ Examples:
         after_help = "Examples:\n  decreg list --call-in open\n  decreg list --status forthcoming --format csv > forthcoming.csv"
     )]
     List(ListArgs),
-    /// Render one record's cabinet report or decision notice as PDF.
+    /// Render a record's cabinet report or decision notice, a meeting's decision list, or the Notice of Key Decisions as PDF.
     #[command(
-        after_help = "A report is made before the decision, a notice after it, unless --kind says.\nAn exempt decision gives an internal copy stamped NOT FOR PUBLICATION on every page;\nit is written only where -o says, never into the published output.\n\nExamples:\n  decreg report provision-of-education-services-to-oxfordshire-schools\n  decreg report decisions/2012/joint-work.md --kind notice -o notice.pdf"
+        after_help = "A report is made before the decision, a notice after it, unless --kind says.\nAn exempt decision gives an internal copy stamped NOT FOR PUBLICATION on every page;\nit is written only where -o says, never into the published output.\nA decision list and the Notice of Key Decisions show exempt items as the public sees them.\n\nExamples:\n  decreg report provision-of-education-services-to-oxfordshire-schools\n  decreg report decisions/2012/joint-work.md --kind notice -o notice.pdf\n  decreg report --meeting 2012-11-13-cabinet\n  decreg report --forward-plan --as-of 2026-01-05 -o notice.pdf"
     )]
     Report(ReportArgs),
     /// Start a new record with the fields and headings its kind needs.
@@ -195,7 +195,18 @@ pub struct ListArgs {
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     /// A record's id, or the path of its file.
-    pub record: String,
+    #[arg(required_unless_present_any = ["meeting", "forward_plan"], conflicts_with_all = ["meeting", "forward_plan"])]
+    pub record: Option<String>,
+    /// A meeting's decision list instead: the meeting as its page names it,
+    /// `<date>-<body>` (e.g. 2012-11-13-cabinet).
+    #[arg(long, value_name = "DATE-BODY", conflicts_with = "forward_plan")]
+    pub meeting: Option<String>,
+    /// The Notice of Key Decisions instead, as of today (or --as-of).
+    #[arg(long)]
+    pub forward_plan: bool,
+    /// The day the Notice of Key Decisions is made as of.
+    #[arg(long, value_name = "DATE", value_parser = parse_today, requires = "forward_plan")]
+    pub as_of: Option<NaiveDate>,
     /// Where to write the PDF (default: <id>.pdf here).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

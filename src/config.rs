@@ -99,6 +99,27 @@ pub struct Config {
     pub primary_colour: String,
     /// When the council enforces its findings (`rules:`).
     pub rules: Enforcement,
+    /// Extension: whom the public asks about decision lists and the Notice
+    /// of Key Decisions (`democratic_services: { name, email, phone,
+    /// address }`), printed on both.
+    pub democratic_services: Option<Contact>,
+}
+
+/// An office the public may write to or call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Contact {
+    /// One line: "Democratic Services, democratic.services@example.gov.uk, 023 8083 2000".
+    pub fn line(&self) -> String {
+        let rest = [self.email.as_deref(), self.phone.as_deref(), self.address.as_deref()];
+        std::iter::once(self.name.as_str()).chain(rest.into_iter().flatten()).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// `rules:` in register.yaml: findings made errors for decisions taken on
@@ -129,6 +150,7 @@ impl Default for Config {
             max_record_bytes: 2_000_000,
             primary_colour: DEFAULT_COLOUR.to_string(),
             rules: Enforcement::default(),
+            democratic_services: None,
         }
     }
 }
@@ -146,6 +168,7 @@ const FIELDS: &[&str] = &[
     "max_record_bytes",
     "colours",
     "rules",
+    "democratic_services",
 ];
 
 /// The header colour when register.yaml names none (GOV.UK's blue).
@@ -318,6 +341,13 @@ fn read_fields(f: &mut Fields<'_>, c: &mut Config) {
         }
         let d = colours.finish(&["primary"]);
         f.diags.extend(d);
+    }
+    if let Some(mut d) = f.map("democratic_services") {
+        let name = d.text("name").unwrap_or_else(|| "Democratic Services".to_string());
+        c.democratic_services =
+            Some(Contact { name, email: d.text("email"), phone: d.text("phone"), address: d.text("address") });
+        let diags = d.finish(&["name", "email", "phone", "address"]);
+        f.diags.extend(diags);
     }
     if let Some(mut rules) = f.map("rules") {
         c.rules = read_enforcement(&mut rules);

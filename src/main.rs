@@ -90,7 +90,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         | Command::Import { .. } => {
             unreachable!("handled above")
         }
-        Command::Report(args) => report(cli, args, &checked),
+        Command::Report(args) => report(cli, args, &checked, today),
         Command::Show(args) => {
             let record = listing::find(&checked, &args.record, &cli.root)
                 .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
@@ -234,10 +234,16 @@ fn audit(
 }
 
 #[cfg(feature = "pdf")]
-fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Result<ExitCode, String> {
+fn report(
+    cli: &Cli,
+    args: &decreg::cli::ReportArgs,
+    checked: &Checked,
+    today: chrono::NaiveDate,
+) -> Result<ExitCode, String> {
     use decreg::render_pdf::data::DocKind;
-    let record = listing::find(checked, &args.record, &cli.root)
-        .ok_or_else(|| format!("no record with the id or file `{}` (see `decreg list`)", args.record))?;
+    let Some(wanted) = &args.record else { return report_list(cli, args, checked, today) };
+    let record = listing::find(checked, wanted, &cli.root)
+        .ok_or_else(|| format!("no record with the id or file `{wanted}` (see `decreg list`)"))?;
     let errors: Vec<_> = checked.diags.iter().filter(|d| d.is_error() && d.path == record.source).collect();
     if !errors.is_empty() {
         for d in &errors {
@@ -271,8 +277,65 @@ fn report(cli: &Cli, args: &decreg::cli::ReportArgs, checked: &Checked) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
+/// `report --meeting` and `report --forward-plan`: from the records without
+/// errors, as a build publishes them.
+#[cfg(feature = "pdf")]
+fn report_list(
+    cli: &Cli,
+    args: &decreg::cli::ReportArgs,
+    checked: &Checked,
+    today: chrono::NaiveDate,
+) -> Result<ExitCode, String> {
+    use decreg::render_pdf::data::DocKind;
+    let skipped = checked.files_with_errors();
+    let records: Vec<&decreg::records::Record> =
+        checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
+    let links = decreg::public::Links::new(&records);
+    let documents = decreg::load::Documents::scan(&cli.root);
+    let (name, kind, json) = match &args.meeting {
+        Some(slug) => {
+            let meetings = decreg::reports::meetings(&records);
+            let Some(m) = meetings.get(slug.as_str()) else {
+                let known: Vec<&str> = meetings.keys().map(String::as_str).collect();
+                let hint = match diag::did_you_mean(slug, known.iter().copied()) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => "meetings are named <date>-<body>, as on their pages under meetings/".to_string(),
+                };
+                return Err(format!("no meeting `{slug}` in the register: {hint}"));
+            };
+            let views: Vec<_> =
+                m.records.iter().map(|r| decreg::public::view(r, &checked.config, &documents, &links, false)).collect();
+            let json =
+                decreg::reports::decision_list_json(&m.meeting, &views, &checked.config).map_err(|e| e.to_string())?;
+            (format!("{slug}.pdf"), DocKind::DecisionList, json)
+        }
+        None => {
+            let as_of = args.as_of.unwrap_or(today);
+            let json = decreg::reports::key_decisions_json(&records, &checked.config, &documents, &links, as_of)
+                .map_err(|e| e.to_string())?;
+            (format!("key-decisions-{as_of}.pdf"), DocKind::KeyDecisions, json)
+        }
+    };
+    if args.data {
+        return write_stdout(&(json + "\n")).map(|_| ExitCode::SUCCESS);
+    }
+    let dest = args.output.clone().unwrap_or_else(|| std::path::PathBuf::from(&name));
+    let pdf = decreg::render_pdf::Pdf::new(&cli.root).map_err(|e| e.to_string())?;
+    let bytes = pdf.render_json(&name, kind, &json).map_err(|e| e.to_string())?;
+    std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
+    if !cli.quiet {
+        eprintln!("wrote {}", dest.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(not(feature = "pdf"))]
-fn report(_cli: &Cli, _args: &decreg::cli::ReportArgs, _checked: &Checked) -> Result<ExitCode, String> {
+fn report(
+    _cli: &Cli,
+    _args: &decreg::cli::ReportArgs,
+    _checked: &Checked,
+    _today: chrono::NaiveDate,
+) -> Result<ExitCode, String> {
     Err("this decreg was built without PDF support (the `pdf` feature)".into())
 }
 

@@ -21,6 +21,75 @@ pub struct DateView {
     pub long: String,
 }
 
+/// The meeting a decision was (or is to be) taken at, known by its body
+/// and date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct MeetingView {
+    pub body: String,
+    pub date: DateView,
+    pub item: Option<String>,
+    /// `2012-11-13-cabinet`: the meeting's folder under `meetings/`.
+    pub slug: String,
+}
+
+impl MeetingView {
+    /// `None` unless both body and date are given: without them there is
+    /// no meeting to list it under.
+    pub fn of(m: &crate::records::Meeting) -> Option<MeetingView> {
+        let slug = m.slug()?;
+        Some(MeetingView {
+            body: m.body.as_deref()?.trim().to_string(),
+            date: DateView::new(m.date?),
+            item: m.item.clone(),
+            slug,
+        })
+    }
+}
+
+/// An agenda item number's place: its leading number ("7" before "10",
+/// "7a" after "7"), then its text; items without a number last.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ItemKey {
+    number: u64,
+    text: String,
+}
+
+pub fn item_key(item: &str) -> ItemKey {
+    let item = item.trim();
+    let digits: String = item.chars().take_while(char::is_ascii_digit).collect();
+    ItemKey { number: digits.parse::<u64>().unwrap_or(u64::MAX), text: item.to_lowercase() }
+}
+
+/// What decides whether a decision is on the Notice of Key Decisions.
+pub struct NoticeFacts<'a> {
+    pub key_decision: bool,
+    pub status: &'a str,
+    pub decision_date: Option<NaiveDate>,
+    pub first_published: Option<NaiveDate>,
+}
+
+impl NoticeFacts<'_> {
+    /// On the notice as of `as_of`: a key decision not yet taken that day,
+    /// whose notice (if it has one) was first published by then. One
+    /// withdrawn, deferred or superseded is not.
+    pub fn on_notice(&self, as_of: NaiveDate) -> bool {
+        let still_to_take = match self.status {
+            "forthcoming" | "for-determination" => true,
+            "withdrawn" | "deferred" | "superseded" => false,
+            _ => self.decision_date.is_some_and(|d| d > as_of) && self.first_published.is_some(),
+        };
+        self.key_decision && still_to_take && self.first_published.is_none_or(|f| f <= as_of)
+    }
+}
+
+/// The first day a key decision first published on the forward plan on
+/// `first_published` may be taken: after 28 clear days, neither the day of
+/// publication nor the day of the decision counted (2012 Regulations,
+/// reg. 9(2)).
+pub fn notice_ends(first_published: NaiveDate) -> NaiveDate {
+    first_published + chrono::Days::new(crate::validate::rules::KEY_DECISION_NOTICE_DAYS as u64 + 1)
+}
+
 impl DateView {
     pub fn new(d: NaiveDate) -> Self {
         DateView { iso: d.to_string(), long: d.format("%-d %B %Y").to_string() }
@@ -96,6 +165,12 @@ pub struct PersonView {
 }
 
 impl PersonView {
+    /// One line: name, role, email, phone.
+    pub fn line(&self) -> String {
+        let how = [self.role.as_deref(), self.email.as_deref(), self.phone.as_deref()];
+        std::iter::once(self.name.as_str()).chain(how.into_iter().flatten()).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn of(p: &Person) -> PersonView {
         PersonView {
             name: p.name.clone(),
@@ -157,11 +232,16 @@ pub struct PublicRecord {
     pub key_decision_reason: Option<String>,
     pub forward_plan_ref: Option<String>,
     pub forward_plan_published: Option<DateView>,
+    /// The first day the decision may be taken after 28 clear days' notice
+    /// on the forward plan.
+    pub notice_ends: Option<DateView>,
     pub urgency: Option<UrgencyView>,
     pub call_in: CallInView,
     pub meeting_body: Option<String>,
     pub meeting_date: Option<DateView>,
     pub meeting_item: Option<String>,
+    /// The meeting's page (`meetings/<slug>/`), where body and date are known.
+    pub meeting: Option<MeetingView>,
     pub report_author: Option<PersonView>,
     pub report_by: Option<String>,
     pub lead_member: Option<String>,
@@ -312,11 +392,13 @@ fn make_view(
         key_decision_reason: None,
         forward_plan_ref: None,
         forward_plan_published: None,
+        notice_ends: None,
         urgency: None,
         call_in: call_in_view(r, config, exempt.is_none() || internal),
         meeting_body: None,
         meeting_date: None,
         meeting_item: None,
+        meeting: None,
         report_author: None,
         report_by: None,
         lead_member: None,
@@ -334,6 +416,27 @@ fn make_view(
         sections: Vec::new(),
         exempt,
     };
+    // Where it was taken is public even for an exempt item: the meeting's
+    // agenda lists it, with the paragraph, among the others.
+    if let Some(m) = &r.meeting {
+        p.meeting_body = m.body.clone();
+        p.meeting_date = dv(m.date);
+        p.meeting_item = m.item.clone();
+        p.meeting = MeetingView::of(m);
+    }
+    // Whether it is a key decision, its notice and the urgency rule are
+    // public too: the Notice of Key Decisions must list a key decision to
+    // be taken in private, and why (2012 Regulations, reg. 9(1)(d), (f)).
+    p.key_decision = r.key_decision;
+    p.forward_plan_ref = r.forward_plan.as_ref().and_then(|f| f.reference.clone());
+    p.forward_plan_published = dv(r.forward_plan.as_ref().and_then(|f| f.first_published));
+    p.notice_ends = dv(r.forward_plan.as_ref().and_then(|f| f.first_published).map(notice_ends));
+    p.urgency = r.urgency.as_ref().map(|u| UrgencyView {
+        rule: u.rule.map(UrgencyRule::label),
+        reason: None,
+        agreed_by: None,
+        notice_published: dv(u.notice_published),
+    });
     if p.exempt.is_none() || internal {
         fill_public_fields(&mut p, r, config, documents, links, html);
     }
@@ -357,21 +460,13 @@ fn fill_public_fields(
         o.url.clone().map(|url| OriginView { url, system, retrieved: dv(o.retrieved) })
     });
     p.reference = r.reference.clone();
-    p.key_decision = r.key_decision;
     p.key_decision_reason = r.key_decision_reason.clone();
-    p.forward_plan_ref = r.forward_plan.as_ref().and_then(|f| f.reference.clone());
-    p.forward_plan_published = dv(r.forward_plan.as_ref().and_then(|f| f.first_published));
     p.urgency = r.urgency.as_ref().map(|u| UrgencyView {
         rule: u.rule.map(UrgencyRule::label),
         reason: u.reason.clone(),
         agreed_by: u.agreed_by.clone(),
         notice_published: dv(u.notice_published),
     });
-    if let Some(m) = &r.meeting {
-        p.meeting_body = m.body.clone();
-        p.meeting_date = dv(m.date);
-        p.meeting_item = m.item.clone();
-    }
     p.report_author = r.report_author.as_ref().map(PersonView::of);
     p.report_by = r.report_by.clone();
     p.lead_member = r.lead_member.clone();
@@ -494,4 +589,36 @@ pub fn text_of(p: &PublicRecord) -> String {
     parts.extend(p.exempt.as_ref().map(|e| e.citation.as_str()));
     text.push_str(&parts.join(" · "));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_in_agenda_order() {
+        let mut items: Vec<&str> = vec!["10", "7a", "", "7", " 2", "B"];
+        items.sort_by_key(|i| item_key(i));
+        assert_eq!(items, vec![" 2", "7", "7a", "10", "", "B"]);
+    }
+
+    #[test]
+    fn a_key_decision_may_be_taken_after_28_clear_days() {
+        let first = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let ends = notice_ends(first);
+        assert_eq!(ends, NaiveDate::from_ymd_opt(2025, 11, 30).unwrap());
+        assert_eq!(crate::validate::workdays::Calendar::clear_days(first, ends), 28);
+    }
+
+    #[test]
+    fn one_meeting_whatever_the_case_of_its_body() {
+        let m = |body: &str| crate::records::Meeting {
+            body: Some(body.into()),
+            date: NaiveDate::from_ymd_opt(2012, 11, 13),
+            item: None,
+        };
+        assert_eq!(MeetingView::of(&m("Cabinet")).unwrap().slug, "2012-11-13-cabinet");
+        assert_eq!(MeetingView::of(&m(" cabinet")).unwrap().slug, "2012-11-13-cabinet");
+        assert_eq!(MeetingView::of(&m("  ")), None);
+    }
 }

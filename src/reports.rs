@@ -7,12 +7,13 @@
 use crate::config::Config;
 use crate::load::{Documents, Error};
 use crate::output::Staging;
-use crate::public::{self, Links};
+use crate::public::{self, item_key, Links, MeetingView};
 use crate::records::Record;
 use crate::render_pdf::data::{doc_data, DocData, DocKind};
-use crate::render_pdf::Pdf;
+use crate::render_pdf::{lists, Pdf};
+use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Stack for each PDF worker thread.
@@ -32,6 +33,7 @@ pub struct ReportsOut<'a> {
 }
 
 /// What became of one record's PDF.
+#[derive(Clone)]
 enum Made {
     /// Both folders hold it as made from the same key: kept as it is.
     Kept,
@@ -44,21 +46,16 @@ enum Made {
 /// reports folder, unless both hold it already. Returns how many were
 /// rendered anew.
 pub fn write_public_reports(
+    pdf: &Pdf,
     cache_dir: &Path,
     records: &[&Record],
     links: &Links<'_>,
     reader: &crate::Reader<'_>,
     out: &ReportsOut<'_>,
 ) -> Result<usize, Error> {
-    let (root, config, documents) = (reader.root(), reader.config(), reader.documents());
-    let pdf = Pdf::new(root)?;
+    let (config, documents) = (reader.config(), reader.documents());
     std::fs::create_dir_all(cache_dir).map_err(|e| Error::io(cache_dir, &e))?;
-    // Typst's layout recurses deeply on long reports; rayon's default 2 MB
-    // thread stacks are not enough for it.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(TYPST_STACK)
-        .build()
-        .map_err(|e| Error { path: cache_dir.to_path_buf(), what: format!("cannot start the PDF workers: {e}") })?;
+    let pool = pdf_workers(cache_dir)?;
     let results: Vec<(&str, Made)> = pool.install(|| {
         records
             .par_iter()
@@ -72,7 +69,7 @@ pub fn write_public_reports(
                     return Ok((r.id.as_str(), Made::Kept));
                 }
                 let whole = reader.whole(r)?;
-                let (cached, bytes, fresh) = cached_report(&pdf, cache_dir, &whole, config, documents, links)?;
+                let (cached, bytes, fresh) = cached_report(pdf, cache_dir, &whole, config, documents, links)?;
                 match key {
                     Some(key) => {
                         out.site.write_keyed(&in_site, key, &bytes)?;
@@ -89,6 +86,156 @@ pub fn write_public_reports(
     })?;
     prune_cache(cache_dir, &results);
     Ok(results.iter().filter(|(_, made)| matches!(made, Made::Written { fresh: true, .. })).count())
+}
+
+/// Threads for Typst: its layout recurses deeply on long reports, and
+/// rayon's default 2 MB thread stacks are not enough for it.
+fn pdf_workers(dir: &Path) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(TYPST_STACK)
+        .build()
+        .map_err(|e| Error { path: dir.to_path_buf(), what: format!("cannot start the PDF workers: {e}") })
+}
+
+/// The decisions of one meeting, in item order.
+pub struct MeetingRecords<'r> {
+    pub meeting: MeetingView,
+    pub records: Vec<&'r Record>,
+}
+
+/// Every meeting the records name, by slug.
+pub fn meetings<'r>(records: &[&'r Record]) -> BTreeMap<String, MeetingRecords<'r>> {
+    let mut by_slug: BTreeMap<String, MeetingRecords<'r>> = BTreeMap::new();
+    for r in records {
+        let Some(m) = r.meeting.as_ref().and_then(MeetingView::of) else { continue };
+        let entry =
+            by_slug.entry(m.slug.clone()).or_insert_with(|| MeetingRecords { meeting: m.clone(), records: Vec::new() });
+        // the body as the first of its spellings in order names it, as its page does
+        if m.body < entry.meeting.body {
+            entry.meeting.body = m.body;
+        }
+        entry.records.push(r);
+    }
+    for m in by_slug.values_mut() {
+        m.records.sort_by_cached_key(|r| {
+            (item_key(r.meeting.as_ref().and_then(|m| m.item.as_deref()).unwrap_or("")), r.id.clone())
+        });
+    }
+    by_slug
+}
+
+/// A meeting's decision list as the JSON its template reads, given the
+/// public views of its decisions in item order.
+pub fn decision_list_json(
+    meeting: &MeetingView,
+    views: &[public::PublicRecord],
+    config: &Config,
+) -> Result<String, Error> {
+    let data = lists::decision_list(meeting, views, config);
+    serde_json::to_string(&data).map_err(|e| Error { path: meeting.slug.clone().into(), what: e.to_string() })
+}
+
+/// The Notice of Key Decisions as of `as_of`, as the JSON its template reads.
+pub fn key_decisions_json(
+    records: &[&Record],
+    config: &Config,
+    documents: &Documents,
+    links: &Links<'_>,
+    as_of: NaiveDate,
+) -> Result<String, Error> {
+    let views: Vec<_> = records
+        .iter()
+        .filter(|r| lists::on_notice(r, as_of))
+        .map(|r| public::view(r, config, documents, links, false))
+        .collect();
+    let data = lists::key_decisions(&views, config, as_of);
+    serde_json::to_string(&data).map_err(|e| Error { path: "forward-plan".into(), what: e.to_string() })
+}
+
+/// Writes each meeting's decision list (`reports/meetings/<slug>.pdf` in
+/// the site, `meetings/<slug>.pdf` in the reports folder) and the Notice
+/// of Key Decisions as of the build's day (`forward-plan/notice.pdf`,
+/// `key-decisions.pdf`). A list is kept where both folders hold it made
+/// from the same reports.
+pub fn write_lists(
+    pdf: &Pdf,
+    cache_dir: &Path,
+    records: &[&Record],
+    links: &Links<'_>,
+    reader: &crate::Reader<'_>,
+    out: &ReportsOut<'_>,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    let (config, documents) = (reader.config(), reader.documents());
+    let dir = cache_dir.join("lists");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
+    let all = meetings(records);
+    let made: Vec<(String, Made)> = pdf_workers(&dir)?.install(|| {
+        all.par_iter()
+            .map(|(slug, m)| {
+                let (in_site, in_reports) = (format!("reports/meetings/{slug}.pdf"), format!("meetings/{slug}.pdf"));
+                let key = list_key(slug, m.records.iter().map(|r| out.keys.report(r)));
+                if let Some(key) = key.filter(|&k| out.site.holds(&in_site, k) && out.reports.holds(&in_reports, k)) {
+                    out.site.keep(&in_site, key);
+                    out.reports.keep(&in_reports, key);
+                    return Ok((format!("meeting-{slug}"), Made::Kept));
+                }
+                let views = m
+                    .records
+                    .iter()
+                    .map(|r| reader.whole(r).map(|w| public::view(&w, config, documents, links, false)))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                let json = decision_list_json(&m.meeting, &views, config)?;
+                let name = format!("meeting-{slug}");
+                let (cached, bytes, fresh) = cached_list(pdf, &dir, &name, DocKind::DecisionList, &json)?;
+                let key = key.unwrap_or_else(|| pdf.key(&json));
+                out.site.write_keyed(&in_site, key, &bytes)?;
+                out.reports.write_keyed(&in_reports, key, &bytes)?;
+                Ok((name, Made::Written { cached, fresh }))
+            })
+            .collect::<Result<_, Error>>()
+    })?;
+    let json = key_decisions_json(records, config, documents, links, today)?;
+    let (cached, bytes, fresh) = cached_list(pdf, &dir, "key-decisions", DocKind::KeyDecisions, &json)?;
+    let key = pdf.key(&json);
+    out.site.write_keyed("forward-plan/notice.pdf", key, &bytes)?;
+    out.reports.write_keyed("key-decisions.pdf", key, &bytes)?;
+    let mut made = made;
+    made.push(("key-decisions".into(), Made::Written { cached, fresh }));
+    let named: Vec<(&str, Made)> = made.iter().map(|(n, m)| (n.as_str(), m.clone())).collect();
+    prune_cache(&dir, &named);
+    Ok(())
+}
+
+/// One number for a meeting's list: its slug and the keys of its
+/// decisions' reports (`None` when one has none: then it is made).
+fn list_key(slug: &str, reports: impl Iterator<Item = Option<u64>>) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    slug.hash(&mut h);
+    for key in reports {
+        key?.hash(&mut h);
+    }
+    Some(h.finish())
+}
+
+/// A list's PDF from the cache, else rendered and cached.
+fn cached_list(
+    pdf: &Pdf,
+    dir: &Path,
+    name: &str,
+    kind: DocKind,
+    json: &str,
+) -> Result<(PathBuf, Vec<u8>, bool), Error> {
+    let cached = dir.join(format!("{name}-{:016x}.pdf", pdf.key(json)));
+    match std::fs::read(&cached) {
+        Ok(b) => Ok((cached, b, false)),
+        Err(_) => {
+            let b = pdf.render_json(name, kind, json)?;
+            std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
+            Ok((cached, b, true))
+        }
+    }
 }
 
 /// A public record's PDF, from the cache when its content is there

@@ -102,6 +102,7 @@ pub const RULES: &[Rule] = &[
     rule("expected-date-missing", Finding, "a forthcoming decision gives the date it is expected (or the earliest)", "2012 Regulations, reg. 9(2) (the notice states when the decision is to be made)"),
     rule("expected-date-passed", Finding, "a forthcoming decision whose expected date has passed is recorded or moved", "2012 Regulations, reg. 9 (the notice is kept up to date)"),
     rule("status-not-recognised", Finding, "the record gives the spec's `status` for the council's own status words", "records spec: `status`, `council_status` (imported records)"),
+    rule("meeting-item-repeated", Finding, "each decision taken at a meeting has its own item number, so the meeting's decision list is in agenda order", "2012 Regulations, reg. 12 (the record of decisions taken at a meeting); the meeting's agenda"),
     rule("unknown-decision-maker", Finding, "the decision maker is one the council lists in `decision_makers`", "the council's scheme of delegation (register.yaml)"),
     // Slips in writing the register.
     rule("unknown-field", Warning, "fields are ones the spec knows (a misspelt one is not read)", "records spec: fields"),

@@ -1,7 +1,7 @@
 //! Open data beside the pages: `decisions.json` and `decisions.csv` (one
 //! row per public decision), Atom feeds (all decisions and one per decision
-//! maker), an iCalendar file of call-in deadlines and expected decision
-//! dates, and `sitemap.xml`. All made from summaries: no exempt content
+//! maker), an iCalendar file of call-in deadlines, expected decision
+//! dates and meetings, and `sitemap.xml`. All made from summaries: no exempt content
 //! reaches them.
 
 use super::feeds::xml;
@@ -245,6 +245,10 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
             .flat_map_iter(|s| ics_events(r, s).into_iter().map(move |(d, k, t)| (d, s.id.as_str(), k, t)))
             .collect()
     };
+    let meetings = super::meetings::meetings(summaries);
+    events.extend(
+        meetings.iter().map(|m| (m.head.date.iso.clone(), m.head.slug.as_str(), "meeting", meeting_event(r, m))),
+    );
     events.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
     for (_, _, _, text) in events {
         x.push_str(&text);
@@ -303,12 +307,45 @@ pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, S
     out
 }
 
+/// A meeting's event in calendar.ics: the day, with its decisions.
+fn meeting_event(r: &Renderer<'_>, m: &super::meetings::Meeting<'_>) -> String {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    let host = base.split('/').nth(2).unwrap_or("decreg.invalid");
+    let day = m.head.date.iso.replace('-', "");
+    let next = chrono::NaiveDate::parse_from_str(&m.head.date.iso, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .map_or(day.clone(), |d| d.format("%Y%m%d").to_string());
+    let n = m.items.len();
+    let description = format!("{n} decision{} on the register for this meeting.", if n == 1 { "" } else { "s" });
+    let mut x = String::new();
+    for l in [
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:meeting-{}@{host}", m.head.slug),
+        format!("DTSTAMP:{}T000000Z", r.site.today.iso.replace('-', "")),
+        format!("DTSTART;VALUE=DATE:{day}"),
+        format!("DTEND;VALUE=DATE:{next}"),
+        format!("SUMMARY:{}", ics_text(&format!("Meeting: {}", m.head.body))),
+        format!("DESCRIPTION:{}", ics_text(&description)),
+        format!("URL:{base}meetings/{}/", m.head.slug),
+        "TRANSP:TRANSPARENT".into(),
+        "END:VEVENT".into(),
+    ] {
+        if !(l.starts_with("URL:") && base.is_empty()) {
+            x.push_str(&fold(&l));
+        }
+    }
+    x
+}
+
 fn write_sitemaps(base: &str, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
     let mut urls: Vec<String> = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"]
         .iter()
         .map(|p| format!("{base}{p}"))
         .collect();
     urls.extend(summaries.iter().map(|s| format!("{base}decisions/{}/", s.id)));
+    let meetings = super::meetings::meetings(summaries);
+    urls.extend(super::meetings::site_paths(&meetings).iter().map(|p| format!("{base}{p}")));
     let chunks: Vec<&[String]> = urls.chunks(SITEMAP_SIZE).collect();
     let urlset = |chunk: &[String]| {
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");

@@ -6,6 +6,7 @@
 mod charts;
 mod data;
 mod feeds;
+pub mod meetings;
 mod pages;
 pub mod statistics;
 mod summary;
@@ -35,6 +36,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/html/404.html")),
     ("audit.html", include_str!("../../templates/html/audit.html")),
     ("statistics.html", include_str!("../../templates/html/statistics.html")),
+    ("meetings.html", include_str!("../../templates/html/meetings.html")),
+    ("meetings-year.html", include_str!("../../templates/html/meetings-year.html")),
+    ("meeting.html", include_str!("../../templates/html/meeting.html")),
 ];
 
 /// Static assets copied into the site, by path.
@@ -82,6 +86,8 @@ pub struct SiteView {
     pub today: DateView,
     pub call_in_working_days: u32,
     pub cutoff_time: Option<String>,
+    /// Whom the public asks about meetings and the forward plan.
+    pub democratic_services: Option<String>,
 }
 
 impl SiteView {
@@ -95,6 +101,7 @@ impl SiteView {
             today: DateView::new(today),
             call_in_working_days: config.call_in.working_days,
             cutoff_time: config.call_in.cutoff_time.clone(),
+            democratic_services: config.democratic_services.as_ref().map(crate::config::Contact::line),
         }
     }
 }
@@ -110,6 +117,8 @@ pub struct Renderer<'a> {
     pub site: SiteView,
     pub config: &'a Config,
     pub template_dir: std::path::PathBuf,
+    /// Whether the build makes PDFs, so pages may link to them.
+    pub pdf: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -122,6 +131,7 @@ impl<'a> Renderer<'a> {
             site: SiteView::new(config, today),
             config,
             template_dir: root.join("templates/html"),
+            pdf: false,
         })
     }
 
@@ -144,6 +154,7 @@ fn nav_of(template: &str) -> &'static str {
         "forward-plan.html" => "forward-plan",
         "search.html" => "search",
         "statistics.html" => "statistics",
+        "meetings.html" | "meetings-year.html" | "meeting.html" => "meetings",
         _ => "home",
     }
 }

@@ -393,6 +393,8 @@ pub fn write_listings(
     let facets = write_facets(r, summaries, &entries, out, recipes)?;
     let open = open_call_in(summaries);
     let forthcoming = forward_plan(summaries);
+    let today = chrono::NaiveDate::parse_from_str(&r.site.today.iso, "%Y-%m-%d").unwrap_or_default();
+    let (key, other): (Vec<&Summary>, Vec<&Summary>) = forthcoming.iter().partition(|s| on_notice(s, today));
 
     let decided = all.iter().filter(|s| s.status != "forthcoming" && s.status != "for-determination");
     let home = Recipe::Home {
@@ -405,10 +407,12 @@ pub fn write_listings(
     for recipe in [
         home,
         Recipe::CallIn { members: recipes.numbers(&open) },
-        Recipe::ForwardPlan { members: recipes.numbers(&forthcoming) },
+        Recipe::ForwardPlan { key: recipes.numbers(&key), other: recipes.numbers(&other), pdf: r.pdf },
     ] {
         write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
     }
+
+    super::meetings::write_meetings(r, summaries, out, recipes)?;
 
     let mut ctx = Context::new();
     ctx.insert("facets", &facets);
@@ -436,11 +440,48 @@ pub fn write_listings(
 /// them is edited, without the rest of the register.
 #[derive(Clone, Serialize, Deserialize)]
 pub enum Recipe {
-    Listing { listing: Listing, page: usize, pages: usize, count: usize, members: Vec<u32> },
-    Home { latest: Vec<u32>, open: Vec<u32>, forthcoming: usize, total: usize, years: Vec<Facet> },
-    CallIn { members: Vec<u32> },
-    ForwardPlan { members: Vec<u32> },
-    Feed { path: String, title: String, members: Vec<u32> },
+    Listing {
+        listing: Listing,
+        page: usize,
+        pages: usize,
+        count: usize,
+        members: Vec<u32>,
+    },
+    Home {
+        latest: Vec<u32>,
+        open: Vec<u32>,
+        forthcoming: usize,
+        total: usize,
+        years: Vec<Facet>,
+    },
+    CallIn {
+        members: Vec<u32>,
+    },
+    /// Key decisions on the notice, then other decisions to come.
+    ForwardPlan {
+        key: Vec<u32>,
+        other: Vec<u32>,
+        pdf: bool,
+    },
+    Feed {
+        path: String,
+        title: String,
+        members: Vec<u32>,
+    },
+    Meeting {
+        meeting: super::meetings::MeetingHead,
+        pdf: bool,
+        members: Vec<u32>,
+    },
+    MeetingYear {
+        body: String,
+        body_slug: String,
+        year: i32,
+        meetings: Vec<super::meetings::MeetingLine>,
+    },
+    Meetings {
+        bodies: Vec<super::meetings::BodyYears>,
+    },
 }
 
 impl Recipe {
@@ -452,6 +493,9 @@ impl Recipe {
             Recipe::CallIn { .. } => Some("call-in/index.html".into()),
             Recipe::ForwardPlan { .. } => Some("forward-plan/index.html".into()),
             Recipe::Feed { path, .. } => Some(path.clone()),
+            Recipe::Meeting { meeting, .. } => Some(format!("meetings/{}/index.html", meeting.slug)),
+            Recipe::MeetingYear { body_slug, year, .. } => Some(format!("meetings/{body_slug}/{year}/index.html")),
+            Recipe::Meetings { .. } => Some("meetings/index.html".into()),
         }
     }
 
@@ -460,9 +504,11 @@ impl Recipe {
         let (a, b): (&[u32], &[u32]) = match self {
             Recipe::Listing { members, .. }
             | Recipe::CallIn { members }
-            | Recipe::ForwardPlan { members }
-            | Recipe::Feed { members, .. } => (members, &[]),
+            | Recipe::Feed { members, .. }
+            | Recipe::Meeting { members, .. } => (members, &[]),
             Recipe::Home { latest, open, .. } => (latest, open),
+            Recipe::ForwardPlan { key, other, .. } => (key, other),
+            Recipe::MeetingYear { .. } | Recipe::Meetings { .. } => (&[], &[]),
         };
         a.iter().chain(b).copied()
     }
@@ -496,12 +542,23 @@ pub fn remade<'s>(
             ctx.insert("items", &of(members));
             Ok(("call-in/index.html".into(), r.render("call-in.html", 1, &mut ctx)?))
         }
-        Recipe::ForwardPlan { members } => {
+        Recipe::ForwardPlan { key, other, pdf } => {
             let mut ctx = Context::new();
-            ctx.insert("items", &of(members));
+            ctx.insert("key_decisions", &of(key));
+            ctx.insert("items", &of(other));
+            ctx.insert("pdf", &pdf.then_some("forward-plan/notice.pdf"));
             Ok(("forward-plan/index.html".into(), r.render("forward-plan.html", 1, &mut ctx)?))
         }
         Recipe::Feed { path, title, members } => Ok((path.clone(), super::feeds::atom(r, title, path, &of(members)).0)),
+        Recipe::Meeting { meeting, pdf, members } => {
+            let path = format!("meetings/{}/index.html", meeting.slug);
+            Ok((path, super::meetings::meeting_page(r, meeting, *pdf, &of(members))?))
+        }
+        Recipe::MeetingYear { body, body_slug, year, meetings } => {
+            let path = format!("meetings/{body_slug}/{year}/index.html");
+            Ok((path, super::meetings::year_page(r, body, body_slug, *year, meetings)?))
+        }
+        Recipe::Meetings { bodies } => Ok(("meetings/index.html".into(), super::meetings::index_page(r, bodies)?)),
     }
 }
 
@@ -596,6 +653,19 @@ fn open_call_in(summaries: &[Summary]) -> Vec<&Summary> {
         (a.deadline.as_ref().map(|d| &d.iso), &a.id).cmp(&(b.deadline.as_ref().map(|d| &d.iso), &b.id))
     });
     open
+}
+
+/// Whether a decision to come is on the Notice of Key Decisions today (as
+/// the notice's PDF decides it for its records).
+fn on_notice(s: &Summary, today: chrono::NaiveDate) -> bool {
+    let date = |iso: Option<&str>| iso.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    public::NoticeFacts {
+        key_decision: s.key_decision,
+        status: s.status,
+        decision_date: date(s.decision_date.as_deref()),
+        first_published: date(s.forward_plan_published.as_ref().map(|d| d.iso.as_str())),
+    }
+    .on_notice(today)
 }
 
 fn forward_plan(summaries: &[Summary]) -> Vec<&Summary> {

@@ -1,7 +1,7 @@
 //! A light summary of a public record: what listings, feeds and facets
 //! need, so they never hold whole records.
 
-use crate::public::{DateView, PublicRecord};
+use crate::public::{DateView, MeetingView, PublicRecord};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A label of the register's own (a status, a call-in state). An alias,
@@ -49,6 +49,40 @@ pub struct Summary {
     pub called_in: bool,
     #[serde(deserialize_with = "known_or_none")]
     pub call_in_outcome: Option<Label>,
+    /// The meeting it was, or is to be, taken at.
+    pub meeting: Option<MeetingView>,
+    /// The Notice of Key Decisions' own fields, for decisions still to be
+    /// taken only: the documents submitted to the decision maker (titles
+    /// as listed, exempt ones marked) and whom to contact about it.
+    pub notice: Option<NoticeFields>,
+}
+
+/// What the Notice of Key Decisions says of a decision beyond its summary
+/// (2012 Regulations, reg. 9(1)(g)-(h)); empty for an exempt one, whose
+/// documents and officers are not published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeFields {
+    pub documents: Vec<String>,
+    pub contact: Option<String>,
+    /// The first day it may be taken after 28 clear days' notice.
+    pub notice_ends: Option<DateView>,
+}
+
+impl NoticeFields {
+    fn of(p: &PublicRecord) -> NoticeFields {
+        let documents = p
+            .documents
+            .iter()
+            .map(|d| match (&d.exempt_notice, &d.format) {
+                (Some(n), _) => format!("{} ({n})", d.title),
+                (None, Some(f)) => format!("{} ({f})", d.title),
+                (None, None) => d.title.clone(),
+            })
+            .collect();
+        let person = p.contact_officers.first().or(p.report_author.as_ref());
+        let contact = person.map(crate::public::PersonView::line);
+        NoticeFields { documents, contact, notice_ends: p.notice_ends.clone() }
+    }
 }
 
 impl Summary {
@@ -94,6 +128,8 @@ impl Summary {
             call_in_subject: p.call_in.subject,
             called_in: p.call_in.called_in.is_some(),
             call_in_outcome: p.call_in.called_in.as_ref().and_then(|c| c.outcome_label),
+            meeting: p.meeting.clone(),
+            notice: matches!(p.status, "forthcoming" | "for-determination").then(|| NoticeFields::of(p)),
         }
     }
 }

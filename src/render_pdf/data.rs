@@ -11,12 +11,16 @@ use serde::Serialize;
 
 /// Which document to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum DocKind {
     /// The cabinet report, before the decision.
     Report,
     /// The decision notice (record of decision), after it.
     Notice,
+    /// A meeting's decision list.
+    DecisionList,
+    /// The Notice of Key Decisions (the forward plan).
+    KeyDecisions,
 }
 
 impl DocKind {
@@ -32,6 +36,8 @@ impl DocKind {
         match self {
             DocKind::Report => "report.typ",
             DocKind::Notice => "notice.typ",
+            DocKind::DecisionList => "decision-list.typ",
+            DocKind::KeyDecisions => "key-decisions.typ",
         }
     }
 }

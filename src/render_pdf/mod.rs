@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod data;
+pub mod lists;
 
 use crate::load::Error;
 use data::{DocData, DocKind};
@@ -20,6 +21,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("common.typ", include_str!("../../templates/typst/common.typ")),
     ("report.typ", include_str!("../../templates/typst/report.typ")),
     ("notice.typ", include_str!("../../templates/typst/notice.typ")),
+    ("decision-list.typ", include_str!("../../templates/typst/decision-list.typ")),
+    ("key-decisions.typ", include_str!("../../templates/typst/key-decisions.typ")),
 ];
 
 /// Liberation Sans (SIL Open Font License), metric-compatible with the

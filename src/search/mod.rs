@@ -234,13 +234,16 @@ impl IndexBuilder {
 }
 
 /// The facets a search can be filtered by, with each decision's values.
-pub const FACETS: [&str; 7] = ["decision_maker", "year", "status", "key_decision", "call_in", "subject", "area"];
+pub const FACETS: [&str; 8] =
+    ["decision_maker", "meeting", "year", "status", "key_decision", "call_in", "subject", "area"];
 
 /// The values of facet `key` for one decision.
 pub fn facet_values<'a>(s: &'a Summary, key: &str) -> Vec<std::borrow::Cow<'a, str>> {
     use std::borrow::Cow::{Borrowed, Owned};
     match key {
         "decision_maker" => vec![Borrowed(s.decision_maker.as_str())],
+        // the body whose meeting took it
+        "meeting" => s.meeting.iter().map(|m| Borrowed(m.body.as_str())).collect(),
         "year" => s.year.map(|y| Owned(y.to_string())).into_iter().collect(),
         "status" => vec![Borrowed(s.status_label)],
         "key_decision" => vec![Borrowed(if s.key_decision { "Key decision" } else { "Not a key decision" })],

@@ -46,18 +46,64 @@ pub struct LinkPositions {
     pub id: (u32, u32),
     pub related: (u32, u32),
     pub supersedes: (u32, u32),
+    #[serde(default)]
+    pub meeting_item: (u32, u32),
 }
 
 impl LinkPositions {
     pub fn from(loc: &Locations) -> Self {
-        LinkPositions { id: loc.find("id"), related: loc.find("related"), supersedes: loc.find("supersedes") }
+        LinkPositions {
+            id: loc.find("id"),
+            related: loc.find("related"),
+            supersedes: loc.find("supersedes"),
+            meeting_item: loc.find("meeting.item"),
+        }
     }
 }
 
-/// Rules across records: ids are unique (both files named), and `related`
-/// and `supersedes` name records that exist.
-pub fn check_register(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
+/// Two decisions of one meeting under the same item number: the meeting's
+/// decision list would show the number twice (a finding, both files named).
+fn repeated_items(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
+    let mut by_item: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, (r, _)) in records.iter().enumerate() {
+        let Some(m) = &r.meeting else { continue };
+        let (Some(slug), Some(item)) = (m.slug(), m.item.as_deref().map(str::trim).filter(|i| !i.is_empty())) else {
+            continue;
+        };
+        by_item.entry((slug, item.to_lowercase())).or_default().push(i);
+    }
     let mut diags = Vec::new();
+    for idx in by_item.values().filter(|idx| idx.len() > 1) {
+        for &i in idx {
+            let (r, pos) = &records[i];
+            let m = r.meeting.as_ref();
+            let others: Vec<String> =
+                idx.iter().filter(|&&j| j != i).map(|&j| records[j].0.source.display().to_string()).collect();
+            let (body, date) = (m.and_then(|m| m.body.as_deref()).unwrap_or(""), m.and_then(|m| m.date));
+            let item = m.and_then(|m| m.item.as_deref()).unwrap_or("").trim();
+            diags.push(
+                Diagnostic::finding(
+                    "meeting-item-repeated",
+                    &r.source,
+                    format!(
+                        "item {item} of {body} on {} is also the item of {}",
+                        date.map(|d| d.to_string()).unwrap_or_default(),
+                        others.join(", ")
+                    ),
+                )
+                .at(pos.meeting_item)
+                .hint("give each decision of the meeting its own `item` as on the agenda (7, 7a, 8)"),
+            );
+        }
+    }
+    diags
+}
+
+/// Rules across records: ids are unique (both files named), `related`
+/// and `supersedes` name records that exist, and no two decisions of a
+/// meeting share an item number.
+pub fn check_register(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
+    let mut diags = repeated_items(records);
     let mut by_id: HashMap<&str, Vec<usize>> = HashMap::with_capacity(records.len());
     for (i, (r, _)) in records.iter().enumerate() {
         by_id.entry(r.id.as_str()).or_default().push(i);
@@ -113,4 +159,36 @@ pub fn check_register(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn record(file: &str, meeting: &str) -> (Record, LinkPositions) {
+        let text = format!("---\ntitle: T\ndecision_maker: Cabinet\nstatus: approved\nmeeting: {meeting}\n---\n");
+        let parsed = crate::records::parse_record(text.as_bytes(), std::path::Path::new(file), &Config::default());
+        (parsed.record.expect("the record parses"), LinkPositions::from(&parsed.locations))
+    }
+
+    #[test]
+    fn two_items_of_a_meeting_with_one_number_are_a_finding_for_both() {
+        let records = [
+            record("a.md", "{ body: Cabinet, date: 2012-11-13, item: 7 }"),
+            record("b.md", "{ body: cabinet, date: 2012-11-13, item: \" 7\" }"),
+            record("c.md", "{ body: Cabinet, date: 2012-11-13, item: 8 }"),
+            record("d.md", "{ body: Council, date: 2012-11-13, item: 7 }"),
+            record("e.md", "{ body: Cabinet, date: 2012-11-14, item: 7 }"),
+        ];
+        let diags = check_register(&records);
+        let named: Vec<(&str, String)> = diags.iter().map(|d| (d.code, d.path.display().to_string())).collect();
+        assert_eq!(
+            named,
+            vec![("meeting-item-repeated", "a.md".into()), ("meeting-item-repeated", "b.md".into())],
+            "{diags:?}"
+        );
+        assert!(diags[0].message.contains("b.md") && diags[0].severity == crate::rulebook::Severity::Finding);
+        assert_eq!(diags[0].line, 5, "{diags:?}");
+    }
 }

@@ -466,7 +466,10 @@ pub struct LatePublication {
 /// [`PUBLISH_WITHIN_WORKING_DAYS`] after it: the rule, and the compliance
 /// report's list of late notices.
 pub fn publication_delay(r: &Record, calendar: &Calendar) -> Option<LatePublication> {
-    let (published, decided) = (r.published?, r.decision_date?);
+    // a decision taken at a meeting without its own date was taken that day:
+    // the meeting's decision list is due 2 working days after it
+    let decided = r.decision_date.or_else(|| r.meeting.as_ref().and_then(|m| m.date))?;
+    let published = r.published?;
     if !r.kind.is_executive() || published < decided {
         return None;
     }
@@ -540,5 +543,14 @@ mod tests {
         assert_eq!(delay("2022-03-07", "2022-03-12", "executive"), Some(("2022-03-09".into(), 4)));
         // the rule is the 2012 Regulations': executive decisions only
         assert_eq!(delay("2022-03-04", "2022-03-20", "committee"), None);
+    }
+
+    #[test]
+    fn a_meeting_s_decision_list_is_due_two_working_days_after_the_meeting() {
+        let text = "---\ntitle: T\ndecision_maker: Cabinet\nstatus: approved\npublished: 2022-03-09\nmeeting: { body: Cabinet, date: 2022-03-04, item: 7 }\n---\n";
+        let parsed = crate::records::parse_record(text.as_bytes(), std::path::Path::new("t.md"), &Config::default());
+        let calendar = Calendar::new(Region::EnglandAndWales, &[]);
+        let late = publication_delay(&parsed.record.expect("the record parses"), &calendar).expect("late");
+        assert_eq!((late.decided.to_string(), late.due.to_string()), ("2022-03-04".into(), "2022-03-08".into()));
     }
 }

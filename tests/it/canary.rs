@@ -58,9 +58,8 @@ fn poison(text: &str, yaml: bool, canary: &str) -> String {
     doc.insert(s("title"), s(&format!("Appendix {canary}")));
     doc.insert(s("url"), s(&format!("https://example.org/{canary}.pdf")));
     m.insert(s("documents"), Value::Sequence(vec![Value::Mapping(doc)]));
-    if let Some(Value::Mapping(meeting)) = m.get_mut(s("meeting")) {
-        meeting.insert(s("body"), s(&format!("Cabinet {canary}")));
-    }
+    // the meeting (body, date, item) is public for an exempt item: its
+    // meeting's agenda and decision list name it, with the paragraph
     if let Some(Value::Mapping(call_in)) = m.get_mut(s("call_in")) {
         if call_in.contains_key(s("exemption")) {
             call_in.insert(s("exemption"), s(&format!("Urgent {canary}")));

@@ -50,6 +50,9 @@ fn seed_000_imports_to_the_sample_registers_record() {
             assert!(record.remove(*k).is_some(), "{k}");
         }
     }
+    // the item number the sample supplies to order its meeting's decision list
+    let meeting = sample["meeting"].as_object_mut().unwrap();
+    assert!(meeting.remove("item").is_some());
     assert_eq!(imported, sample);
     let (code, report) = check_json(reg.path());
     assert_eq!(code, 0, "{report:#}");

@@ -51,7 +51,8 @@ fn the_open_call_in_table_answers_until_when() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("open until 21 Nov 2012 16:00"), "{text}");
     assert!(text.contains("Joint Work with the Isle of Wight"), "{text}");
-    assert!(text.contains("1 records (call-in states as of 15 November 2012)"), "{text}");
+    assert!(text.contains("School Crossing Patrol Service Review"), "{text}");
+    assert!(text.contains("2 records (call-in states as of 15 November 2012)"), "{text}");
 }
 
 #[test]

@@ -14,6 +14,13 @@ fn text_of(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text as laid out on the page, whitespace folded: a label and its
+/// value on one line, as a reader sees them side by side.
+fn layout_text_of(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// pdftotext joins a word hyphenated at a line's end; compare without hyphens.
 fn unhyphenated(text: &str) -> String {
     text.replace(['-', ' '], "")
@@ -93,7 +100,7 @@ fn the_sample_register_gets_a_pdf_for_every_public_decision() {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
         .collect();
-    assert_eq!(pdfs.len(), 10, "every public decision of the sample register");
+    assert_eq!(pdfs.len(), 12, "every public decision of the sample register, and the Notice of Key Decisions");
     for pdf in &pdfs {
         let pdf = pdf.clone();
         let fonts = fonts_of(&pdf);
@@ -230,4 +237,113 @@ fn report_kind_can_be_chosen() {
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(text_of(&pdf).contains("RECORD OF DECISION"), "{}", text_of(&pdf));
+}
+
+#[test]
+fn each_meeting_gets_its_decision_list_in_item_order_and_an_exempt_item_shows_only_its_notice() {
+    let (dir, out) = build_with_pdf(&repo());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // seed 000's meeting, with the fictional second decision taken at it
+    let pdf = dir.path().join("reports/meetings/2012-11-13-cabinet.pdf");
+    let list = layout_text_of(&pdf);
+    let at = |needle: &str| list.find(needle).unwrap_or_else(|| panic!("{needle} in {list}"));
+    let first = at("Item 6: Joint Work with the Isle of Wight to Deliver Education Support Services");
+    let second = at("Item 7: School Crossing Patrol Service Review");
+    assert!(first < second, "item order: {list}");
+    // each entry's decision, reasons and deadline, in its own part
+    for (needle, after) in [
+        ("(i) To agree to the continuation", first),
+        ("Both the Isle of Wight and Southampton City Councils", first),
+        ("(i) To keep a school crossing patrol at every site", second),
+        ("41 of 44 sites meet the national criteria", second),
+        ("Councillor Example", second),
+    ] {
+        assert!(at(needle) > after, "{needle} after its heading: {list}");
+    }
+    assert!(at("(i) To agree to the continuation") < second);
+    assert_eq!(list.matches("Deadline: 16:00 on 21 November 2012").count(), 2, "{list}");
+    assert_eq!(list.matches("Takes effect: 22 November 2012").count(), 2, "{list}");
+    for fact in ["RECORD OF DECISIONS", "Date of publication 13 November 2012", "Democratic Services (example)"] {
+        assert!(list.contains(fact), "{fact} in {list}");
+    }
+    let i = info(&pdf);
+    assert!(i.lines().any(|l| l.starts_with("Title:") && l.contains("Decisions of Cabinet, 13 November 2012")), "{i}");
+    assert!(i.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{i}");
+    assert!(fonts_of(&pdf).lines().skip(2).all(|row| row.split_whitespace().rev().nth(4) == Some("yes")));
+
+    // the exempt item: its title, item number and paragraph, nothing of its text
+    let exempt = layout_text_of(&dir.path().join("reports/meetings/2025-03-18-cabinet.pdf"));
+    assert!(exempt.contains("Item 9: Disposal of the Former Example Road Depot"), "{exempt}");
+    assert!(exempt.contains("paragraph 3"), "{exempt}");
+    let source =
+        std::fs::read_to_string(repo().join("decisions/examples/disposal-of-the-former-example-road-depot.md"))
+            .unwrap();
+    let body = source.split("\n---\n").nth(1).unwrap();
+    for line in body.lines().filter(|l| l.len() > 40 && !l.starts_with('#')) {
+        let words: String = line.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+        assert!(!exempt.contains(&words), "exempt text {words:?} in {exempt}");
+    }
+    assert!(!unhyphenated(&exempt).contains("EXEMPTCANARY7f3a"));
+    assert!(!exempt.contains("Exempt appendix 1"), "{exempt}");
+
+    // the site has the same file, linked from the meeting's page
+    let page = std::fs::read_to_string(dir.path().join("site/meetings/2012-11-13-cabinet/index.html")).unwrap();
+    assert!(page.contains("reports/meetings/2012-11-13-cabinet.pdf"), "{page}");
+    assert_eq!(
+        std::fs::read(dir.path().join("site/reports/meetings/2012-11-13-cabinet.pdf")).unwrap(),
+        std::fs::read(&pdf).unwrap()
+    );
+
+    // and `decreg report --meeting` makes the same document
+    let by_hand = dir.path().join("by-hand.pdf");
+    let o = decreg(&repo(), &["report", "--meeting", "2012-11-13-cabinet", "-o", by_hand.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(layout_text_of(&by_hand), list);
+    let o = decreg(&repo(), &["report", "--meeting", "2012-11-13-cabnet"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && said.contains("did you mean `2012-11-13-cabinet`?"), "{said}");
+}
+
+#[test]
+fn the_notice_of_key_decisions_lists_the_key_decisions_still_to_take_as_of_its_day() {
+    let notice = |as_of: &str| {
+        let o = decreg(&repo(), &["report", "--forward-plan", "--as-of", as_of, "--data"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let refs = |v: &serde_json::Value| -> Vec<String> {
+        v["entries"].as_array().unwrap().iter().map(|e| e["reference"].as_str().unwrap_or("").to_string()).collect()
+    };
+    // before the depot sale: it is on the notice, in private; the bus lane
+    // scheme was not yet published, the leisure centre not for years
+    let february = notice("2025-02-01");
+    assert_eq!(refs(&february), ["FP/2023/019", "EXAMPLE-FP-2025-004"]);
+    let depot = &february["entries"][1];
+    assert_eq!(depot["expected"], "18 March 2025");
+    assert_eq!(depot["first_published"], "10 January 2025");
+    assert_eq!(depot["notice_ends"], "8 February 2025");
+    assert!(depot["private"].as_str().unwrap().contains("paragraph 3"), "{depot}");
+    assert_eq!(depot["documents"], serde_json::json!([]), "an exempt decision's documents are not listed");
+    assert_eq!(depot["short_notice"], serde_json::Value::Null);
+    assert_eq!(february["entries"][0]["private"], serde_json::Value::Null);
+    // in May the bus lane scheme is on it and the depot decided
+    assert_eq!(refs(&notice("2025-05-01")), ["FP/2023/019", "EXAMPLE-FP-2025-011"]);
+    // the leisure centre from the day its notice was published
+    assert_eq!(refs(&notice("2026-12-03")), ["FP/2023/019"]);
+    assert_eq!(refs(&notice("2026-12-04")), ["FP/2023/019", "EXAMPLE-FP-2026-037"]);
+
+    // the PDF carries the same, and none of the exempt record's text
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("notice.pdf");
+    let o = decreg(&repo(), &["report", "--forward-plan", "--as-of", "2025-02-01", "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = layout_text_of(&pdf);
+    let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle} in {text}"));
+    assert!(
+        at("FP/2023/019: Future Arrangements") < at("EXAMPLE-FP-2025-004: Disposal of the Former Example Road Depot")
+    );
+    assert!(text.contains("As published on 1 February 2025"), "{text}");
+    assert!(text.contains("May be taken from 8 February 2025"), "{text}");
+    assert!(!unhyphenated(&text).contains("EXEMPTCANARY7f3a"));
+    assert!(info(&pdf).lines().any(|l| l.starts_with("Title:") && l.contains("Notice of Key Decisions")));
 }

@@ -63,10 +63,24 @@ def main(argv):
     uids = [str(e.get("UID")) for e in events]
     check("event UIDs are unique", len(uids) == len(set(uids)))
 
+    meeting_dir = site / "meetings"
+    meetings = {p.parent.name for p in meeting_dir.glob("*/index.html") if p.parent.name[:4].isdigit()}
+    meeting_events = {str(e.get("UID")).split("@")[0][len("meeting-"):] for e in events if str(e.get("UID")).startswith("meeting-")}
+    check("every meeting's page has its event in calendar.ics, and no other meeting does", meetings == meeting_events,
+          sorted(meetings ^ meeting_events)[:5])
+
     sitemap = site / "sitemap.xml"
     if sitemap.exists():
         root = ET.parse(sitemap).getroot()
         check("sitemap.xml parses as a sitemap", root.tag.endswith("urlset") or root.tag.endswith("sitemapindex"))
+        ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+        parts = [site / loc.text.rsplit("/", 1)[-1] for loc in root.iter(ns + "loc")] if root.tag.endswith("sitemapindex") else [sitemap]
+        locs = [loc.text for part in parts for loc in ET.parse(part).getroot().iter(ns + "loc")]
+        base = locs[0] if locs else ""
+        missing = [u for u in locs if not (site / u[len(base):] / "index.html").is_file() and not (site / u[len(base):]).is_file()]
+        check("every page in the sitemap is in the site", not missing, missing[:5])
+        pages = {f"{base}meetings/{m}/" for m in meetings}
+        check("every meeting's page is in the sitemap", pages <= set(locs), sorted(pages - set(locs))[:5])
 
     for canary in canaries:
         hits = [str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and p.suffix in (".json", ".csv", ".atom", ".ics", ".xml")

@@ -1,0 +1,173 @@
+//! What the two documents that list decisions receive: a meeting's decision
+//! list, published after the meeting (2012 Regulations, reg. 12), and the
+//! Notice of Key Decisions (reg. 9). Both are made from public views only,
+//! so an exempt item shows its title, item number and paragraph, nothing
+//! more.
+
+use super::data::{doc_data, DocData, DocKind};
+use crate::config::Config;
+use crate::public::{MeetingView, PublicRecord};
+use crate::records::Record;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A decision in a meeting's list: its item number and its notice's data.
+#[derive(Serialize)]
+pub struct ListItem {
+    pub item: Option<String>,
+    #[serde(flatten)]
+    pub doc: DocData,
+}
+
+/// A meeting's decision list.
+#[derive(Serialize)]
+pub struct DecisionList {
+    pub kind: DocKind,
+    pub council: String,
+    pub language: String,
+    pub region: String,
+    pub title: String,
+    pub body: String,
+    pub date: String,
+    /// When the list was published: the latest of its decisions' notices.
+    pub published: Option<String>,
+    pub contact: Option<String>,
+    pub cutoff_time: Option<String>,
+    pub items: Vec<ListItem>,
+}
+
+/// The decision list of `meeting`, from the public views of its decisions
+/// in item order.
+pub fn decision_list(meeting: &MeetingView, views: &[PublicRecord], config: &Config) -> DecisionList {
+    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
+    let published = views.iter().filter_map(|v| v.published.as_ref()).max_by(|a, b| a.iso.cmp(&b.iso));
+    DecisionList {
+        kind: DocKind::DecisionList,
+        council: config.council.clone(),
+        language: language.to_lowercase(),
+        region: region.to_uppercase(),
+        title: format!("Decisions of {}, {}", meeting.body, meeting.date.long),
+        body: meeting.body.clone(),
+        date: meeting.date.long.clone(),
+        published: published.map(|d| d.long.clone()),
+        contact: config.democratic_services.as_ref().map(|c| c.line()),
+        cutoff_time: config.call_in.cutoff_time.clone(),
+        items: views
+            .iter()
+            .map(|v| ListItem { item: v.meeting_item.clone(), doc: doc_data(v, config, DocKind::Notice, None) })
+            .collect(),
+    }
+}
+
+/// Whether a record is on the Notice of Key Decisions as of `as_of`.
+pub fn on_notice(r: &Record, as_of: NaiveDate) -> bool {
+    crate::public::NoticeFacts {
+        key_decision: r.key_decision,
+        status: r.status.as_str(),
+        decision_date: r.decision_date,
+        first_published: r.forward_plan.as_ref().and_then(|f| f.first_published),
+    }
+    .on_notice(as_of)
+}
+
+/// One key decision on the notice.
+#[derive(Serialize)]
+pub struct NoticeEntry {
+    pub reference: Option<String>,
+    pub title: String,
+    pub decision_maker: String,
+    /// "9 December 2025", or "Not before 1 March 2026".
+    pub expected: Option<String>,
+    pub reason: Option<String>,
+    /// `None`: in public; else why in private.
+    pub private: Option<String>,
+    pub documents: Vec<String>,
+    pub contact: Option<String>,
+    pub first_published: Option<String>,
+    /// The first day it may be taken after 28 clear days' notice.
+    pub notice_ends: Option<String>,
+    /// Why it may be taken sooner (the urgency rule), or that the record
+    /// gives less than 28 clear days' notice and no rule.
+    pub short_notice: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The Notice of Key Decisions.
+#[derive(Serialize)]
+pub struct KeyDecisions {
+    pub kind: DocKind,
+    pub council: String,
+    pub language: String,
+    pub region: String,
+    pub title: String,
+    pub as_of: String,
+    pub contact: Option<String>,
+    pub entries: Vec<NoticeEntry>,
+}
+
+/// The notice as of `as_of`, from the public views of the key decisions
+/// [`on_notice`] chose.
+pub fn key_decisions(views: &[PublicRecord], config: &Config, as_of: NaiveDate) -> KeyDecisions {
+    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
+    let mut entries: Vec<(String, NoticeEntry)> = views.iter().map(|v| notice_entry(v, config)).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    KeyDecisions {
+        kind: DocKind::KeyDecisions,
+        council: config.council.clone(),
+        language: language.to_lowercase(),
+        region: region.to_uppercase(),
+        title: "Notice of Key Decisions".into(),
+        as_of: crate::listing::long_date(as_of),
+        contact: config.democratic_services.as_ref().map(|c| c.line()),
+        entries: entries.into_iter().map(|(_, e)| e).collect(),
+    }
+}
+
+/// An entry, with the key it is listed by: its expected date, then its
+/// reference and id.
+fn notice_entry(v: &PublicRecord, config: &Config) -> (String, NoticeEntry) {
+    let expected = v.expected_date.as_ref().or(v.decision_date.as_ref());
+    let expected_text = match (expected, &v.not_before) {
+        (Some(d), _) => Some(d.long.clone()),
+        (None, Some(d)) => Some(format!("Not before {}", d.long)),
+        (None, None) => None,
+    };
+    let when = expected.or(v.not_before.as_ref()).map_or("9999".to_string(), |d| d.iso.clone());
+    let short = match (&v.notice_ends, expected) {
+        (Some(ends), Some(d)) if d.iso < ends.iso => Some(
+            v.urgency
+                .as_ref()
+                .and_then(|u| u.rule)
+                .unwrap_or("Less than 28 clear days' notice, and no urgency rule recorded")
+                .to_string(),
+        ),
+        (None, _) => v.urgency.as_ref().and_then(|u| u.rule).map(str::to_string),
+        _ => None,
+    };
+    let person = v.contact_officers.first().or(v.report_author.as_ref());
+    let contact =
+        person.map(crate::public::PersonView::line).or_else(|| config.democratic_services.as_ref().map(|c| c.line()));
+    let entry = NoticeEntry {
+        reference: v.forward_plan_ref.clone(),
+        title: v.title.clone(),
+        decision_maker: v.decision_maker.clone(),
+        expected: expected_text,
+        reason: v.key_decision_reason.clone(),
+        private: v.exempt.as_ref().map(|e| format!("Yes: exempt information under {}", e.citation)),
+        documents: v
+            .documents
+            .iter()
+            .map(|d| match &d.exempt_notice {
+                Some(n) => format!("{} ({n})", d.title),
+                None => d.title.clone(),
+            })
+            .collect(),
+        contact,
+        first_published: v.forward_plan_published.as_ref().map(|d| d.long.clone()),
+        notice_ends: v.notice_ends.as_ref().map(|d| d.long.clone()),
+        short_notice: short,
+        url: config.base_url.as_ref().map(|b| format!("{b}decisions/{}/", v.id)),
+    };
+    let key = format!("{when}\u{0}{}\u{0}{}", v.forward_plan_ref.as_deref().unwrap_or(""), v.id);
+    (key, entry)
+}
