@@ -39,6 +39,7 @@ pub mod import;
 pub mod listing;
 pub mod load;
 pub mod markdown;
+pub mod meetings;
 pub mod output;
 pub mod public;
 pub mod records;

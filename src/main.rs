@@ -303,23 +303,29 @@ fn report_list(
                 };
                 return Err(format!("no meeting `{slug}` in the register: {hint}"));
             };
+            if m.meeting.date > today {
+                return Err(format!(
+                    "the meeting `{slug}` is on {}: its decision list is made once it has met",
+                    m.meeting.date
+                ));
+            }
             let views: Vec<_> =
-                m.records.iter().map(|r| decreg::public::view(r, &checked.config, &documents, &links, false)).collect();
+                m.items.iter().map(|r| decreg::public::view(r, &checked.config, &documents, &links, false)).collect();
             let json =
                 decreg::reports::decision_list_json(&m.meeting, &views, &checked.config).map_err(|e| e.to_string())?;
-            (format!("{slug}.pdf"), DocKind::DecisionList, json)
+            (decreg::reports::decision_list_name(slug), DocKind::DecisionList, json)
         }
         None => {
             let as_of = args.as_of.unwrap_or(today);
             let json = decreg::reports::key_decisions_json(&records, &checked.config, &documents, &links, as_of)
                 .map_err(|e| e.to_string())?;
-            (format!("key-decisions-{as_of}.pdf"), DocKind::KeyDecisions, json)
+            (decreg::reports::key_decisions_name(as_of), DocKind::KeyDecisions, json)
         }
     };
     if args.data {
         return write_stdout(&(json + "\n")).map(|_| ExitCode::SUCCESS);
     }
-    let dest = args.output.clone().unwrap_or_else(|| std::path::PathBuf::from(&name));
+    let dest = args.output.clone().unwrap_or_else(|| std::path::PathBuf::from(format!("{name}.pdf")));
     let pdf = decreg::render_pdf::Pdf::new(&cli.root).map_err(|e| e.to_string())?;
     let bytes = pdf.render_json(&name, kind, &json).map_err(|e| e.to_string())?;
     std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;

@@ -7,6 +7,7 @@
 
 use crate::config::Config;
 use crate::load::Documents;
+use crate::meetings::MeetingView;
 use crate::records::{CallInState, Exempt, Outcome, Person, Record, SectionKind, UrgencyRule};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -19,75 +20,6 @@ pub struct DateView {
     pub iso: String,
     /// 13 November 2012
     pub long: String,
-}
-
-/// The meeting a decision was (or is to be) taken at, known by its body
-/// and date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct MeetingView {
-    pub body: String,
-    pub date: DateView,
-    pub item: Option<String>,
-    /// `2012-11-13-cabinet`: the meeting's folder under `meetings/`.
-    pub slug: String,
-}
-
-impl MeetingView {
-    /// `None` unless both body and date are given: without them there is
-    /// no meeting to list it under.
-    pub fn of(m: &crate::records::Meeting) -> Option<MeetingView> {
-        let slug = m.slug()?;
-        Some(MeetingView {
-            body: m.body.as_deref()?.trim().to_string(),
-            date: DateView::new(m.date?),
-            item: m.item.clone(),
-            slug,
-        })
-    }
-}
-
-/// An agenda item number's place: its leading number ("7" before "10",
-/// "7a" after "7"), then its text; items without a number last.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ItemKey {
-    number: u64,
-    text: String,
-}
-
-pub fn item_key(item: &str) -> ItemKey {
-    let item = item.trim();
-    let digits: String = item.chars().take_while(char::is_ascii_digit).collect();
-    ItemKey { number: digits.parse::<u64>().unwrap_or(u64::MAX), text: item.to_lowercase() }
-}
-
-/// What decides whether a decision is on the Notice of Key Decisions.
-pub struct NoticeFacts<'a> {
-    pub key_decision: bool,
-    pub status: &'a str,
-    pub decision_date: Option<NaiveDate>,
-    pub first_published: Option<NaiveDate>,
-}
-
-impl NoticeFacts<'_> {
-    /// On the notice as of `as_of`: a key decision not yet taken that day,
-    /// whose notice (if it has one) was first published by then. One
-    /// withdrawn, deferred or superseded is not.
-    pub fn on_notice(&self, as_of: NaiveDate) -> bool {
-        let still_to_take = match self.status {
-            "forthcoming" | "for-determination" => true,
-            "withdrawn" | "deferred" | "superseded" => false,
-            _ => self.decision_date.is_some_and(|d| d > as_of) && self.first_published.is_some(),
-        };
-        self.key_decision && still_to_take && self.first_published.is_none_or(|f| f <= as_of)
-    }
-}
-
-/// The first day a key decision first published on the forward plan on
-/// `first_published` may be taken: after 28 clear days, neither the day of
-/// publication nor the day of the decision counted (2012 Regulations,
-/// reg. 9(2)).
-pub fn notice_ends(first_published: NaiveDate) -> NaiveDate {
-    first_published + chrono::Days::new(crate::validate::rules::KEY_DECISION_NOTICE_DAYS as u64 + 1)
 }
 
 impl DateView {
@@ -143,6 +75,18 @@ pub struct DocumentView {
     pub exempt_notice: Option<String>,
 }
 
+impl DocumentView {
+    /// As lists of documents name it: "Appendix 1 (PDF, 120 KB)", or
+    /// "Appendix 2 (exempt (paragraph 3))".
+    pub fn label(&self) -> String {
+        match (&self.exempt_notice, &self.format) {
+            (Some(n), _) => format!("{} ({n})", self.title),
+            (None, Some(f)) => format!("{} ({f})", self.title),
+            (None, None) => self.title.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionView {
     pub heading: String,
@@ -165,9 +109,11 @@ pub struct PersonView {
 }
 
 impl PersonView {
-    /// One line: name, role, email, phone.
+    /// One line, as a report's footer prints it: "Alison Alexander,
+    /// Director, alison@example.gov.uk, Tel: 023 8083 4000".
     pub fn line(&self) -> String {
-        let how = [self.role.as_deref(), self.email.as_deref(), self.phone.as_deref()];
+        let phone = self.phone.as_ref().map(|t| format!("Tel: {t}"));
+        let how = [self.role.as_deref(), self.email.as_deref(), phone.as_deref()];
         std::iter::once(self.name.as_str()).chain(how.into_iter().flatten()).collect::<Vec<_>>().join(", ")
     }
 
@@ -430,7 +376,7 @@ fn make_view(
     p.key_decision = r.key_decision;
     p.forward_plan_ref = r.forward_plan.as_ref().and_then(|f| f.reference.clone());
     p.forward_plan_published = dv(r.forward_plan.as_ref().and_then(|f| f.first_published));
-    p.notice_ends = dv(r.forward_plan.as_ref().and_then(|f| f.first_published).map(notice_ends));
+    p.notice_ends = dv(r.forward_plan.as_ref().and_then(|f| f.first_published).map(crate::meetings::notice_ends));
     p.urgency = r.urgency.as_ref().map(|u| UrgencyView {
         rule: u.rule.map(UrgencyRule::label),
         reason: None,
@@ -589,36 +535,4 @@ pub fn text_of(p: &PublicRecord) -> String {
     parts.extend(p.exempt.as_ref().map(|e| e.citation.as_str()));
     text.push_str(&parts.join(" · "));
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn items_are_in_agenda_order() {
-        let mut items: Vec<&str> = vec!["10", "7a", "", "7", " 2", "B"];
-        items.sort_by_key(|i| item_key(i));
-        assert_eq!(items, vec![" 2", "7", "7a", "10", "", "B"]);
-    }
-
-    #[test]
-    fn a_key_decision_may_be_taken_after_28_clear_days() {
-        let first = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
-        let ends = notice_ends(first);
-        assert_eq!(ends, NaiveDate::from_ymd_opt(2025, 11, 30).unwrap());
-        assert_eq!(crate::validate::workdays::Calendar::clear_days(first, ends), 28);
-    }
-
-    #[test]
-    fn one_meeting_whatever_the_case_of_its_body() {
-        let m = |body: &str| crate::records::Meeting {
-            body: Some(body.into()),
-            date: NaiveDate::from_ymd_opt(2012, 11, 13),
-            item: None,
-        };
-        assert_eq!(MeetingView::of(&m("Cabinet")).unwrap().slug, "2012-11-13-cabinet");
-        assert_eq!(MeetingView::of(&m(" cabinet")).unwrap().slug, "2012-11-13-cabinet");
-        assert_eq!(MeetingView::of(&m("  ")), None);
-    }
 }

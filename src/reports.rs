@@ -6,8 +6,9 @@
 
 use crate::config::Config;
 use crate::load::{Documents, Error};
+use crate::meetings::{by_meeting, Meeting, MeetingView, NoticeFacts};
 use crate::output::Staging;
-use crate::public::{self, item_key, Links, MeetingView};
+use crate::public::{self, Links};
 use crate::records::Record;
 use crate::render_pdf::data::{doc_data, DocData, DocKind};
 use crate::render_pdf::{lists, Pdf};
@@ -97,31 +98,12 @@ fn pdf_workers(dir: &Path) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error { path: dir.to_path_buf(), what: format!("cannot start the PDF workers: {e}") })
 }
 
-/// The decisions of one meeting, in item order.
-pub struct MeetingRecords<'r> {
-    pub meeting: MeetingView,
-    pub records: Vec<&'r Record>,
-}
-
-/// Every meeting the records name, by slug.
-pub fn meetings<'r>(records: &[&'r Record]) -> BTreeMap<String, MeetingRecords<'r>> {
-    let mut by_slug: BTreeMap<String, MeetingRecords<'r>> = BTreeMap::new();
-    for r in records {
-        let Some(m) = r.meeting.as_ref().and_then(MeetingView::of) else { continue };
-        let entry =
-            by_slug.entry(m.slug.clone()).or_insert_with(|| MeetingRecords { meeting: m.clone(), records: Vec::new() });
-        // the body as the first of its spellings in order names it, as its page does
-        if m.body < entry.meeting.body {
-            entry.meeting.body = m.body;
-        }
-        entry.records.push(r);
-    }
-    for m in by_slug.values_mut() {
-        m.records.sort_by_cached_key(|r| {
-            (item_key(r.meeting.as_ref().and_then(|m| m.item.as_deref()).unwrap_or("")), r.id.clone())
-        });
-    }
-    by_slug
+/// Every meeting the records name, by slug, each with its decisions in
+/// agenda order (see [`crate::meetings::by_meeting`]).
+pub fn meetings<'r>(records: &[&'r Record]) -> BTreeMap<String, Meeting<'r, Record>> {
+    let grouped =
+        by_meeting(records.iter().copied(), |r| r.meeting.as_ref().and_then(MeetingView::of), |r| r.id.as_str());
+    grouped.into_iter().map(|m| (m.meeting.slug.clone(), m)).collect()
 }
 
 /// A meeting's decision list as the JSON its template reads, given the
@@ -143,20 +125,31 @@ pub fn key_decisions_json(
     links: &Links<'_>,
     as_of: NaiveDate,
 ) -> Result<String, Error> {
-    let views: Vec<_> = records
-        .iter()
-        .filter(|r| lists::on_notice(r, as_of))
-        .map(|r| public::view(r, config, documents, links, false))
-        .collect();
+    let mut on: Vec<&Record> = records.iter().copied().filter(|r| NoticeFacts::of_record(r).on_notice(as_of)).collect();
+    on.sort_by_cached_key(|r| NoticeFacts::of_record(r).order());
+    let views: Vec<_> = on.iter().map(|r| public::view(r, config, documents, links, false)).collect();
     let data = lists::key_decisions(&views, config, as_of);
     serde_json::to_string(&data).map_err(|e| Error { path: "forward-plan".into(), what: e.to_string() })
 }
 
-/// Writes each meeting's decision list (`reports/meetings/<slug>.pdf` in
-/// the site, `meetings/<slug>.pdf` in the reports folder) and the Notice
-/// of Key Decisions as of the build's day (`forward-plan/notice.pdf`,
-/// `key-decisions.pdf`). A list is kept where both folders hold it made
-/// from the same reports.
+/// The name of a meeting's decision list: its PDF's document id, and its
+/// file in the cache (the same from `decreg report` as from a build, so the
+/// two make the same bytes).
+pub fn decision_list_name(slug: &str) -> String {
+    format!("meeting-{slug}")
+}
+
+/// The name of the Notice of Key Decisions as of a day.
+pub fn key_decisions_name(as_of: NaiveDate) -> String {
+    format!("key-decisions-{as_of}")
+}
+
+/// Writes the decision list of each meeting held by `today`
+/// (`reports/meetings/<slug>.pdf` in the site, `meetings/<slug>.pdf` in
+/// the reports folder) and the Notice of Key Decisions as of `today`
+/// (`forward-plan/notice.pdf` in both). A list is kept where both folders
+/// hold it made from the same reports. Neither path can be a decision's
+/// PDF: ids have no `/`.
 pub fn write_lists(
     pdf: &Pdf,
     cache_dir: &Path,
@@ -170,23 +163,24 @@ pub fn write_lists(
     let dir = cache_dir.join("lists");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, &e))?;
     let all = meetings(records);
-    let made: Vec<(String, Made)> = pdf_workers(&dir)?.install(|| {
-        all.par_iter()
+    let held: Vec<(&String, &Meeting<'_, Record>)> = all.iter().filter(|(_, m)| m.meeting.date <= today).collect();
+    let mut made: Vec<(String, Made)> = pdf_workers(&dir)?.install(|| {
+        held.par_iter()
             .map(|(slug, m)| {
+                let name = decision_list_name(slug);
                 let (in_site, in_reports) = (format!("reports/meetings/{slug}.pdf"), format!("meetings/{slug}.pdf"));
-                let key = list_key(slug, m.records.iter().map(|r| out.keys.report(r)));
+                let key = list_key(slug, m.items.iter().map(|r| out.keys.report(r)));
                 if let Some(key) = key.filter(|&k| out.site.holds(&in_site, k) && out.reports.holds(&in_reports, k)) {
                     out.site.keep(&in_site, key);
                     out.reports.keep(&in_reports, key);
-                    return Ok((format!("meeting-{slug}"), Made::Kept));
+                    return Ok((name, Made::Kept));
                 }
                 let views = m
-                    .records
+                    .items
                     .iter()
                     .map(|r| reader.whole(r).map(|w| public::view(&w, config, documents, links, false)))
                     .collect::<Result<Vec<_>, Error>>()?;
                 let json = decision_list_json(&m.meeting, &views, config)?;
-                let name = format!("meeting-{slug}");
                 let (cached, bytes, fresh) = cached_list(pdf, &dir, &name, DocKind::DecisionList, &json)?;
                 let key = key.unwrap_or_else(|| pdf.key(&json));
                 out.site.write_keyed(&in_site, key, &bytes)?;
@@ -196,12 +190,12 @@ pub fn write_lists(
             .collect::<Result<_, Error>>()
     })?;
     let json = key_decisions_json(records, config, documents, links, today)?;
-    let (cached, bytes, fresh) = cached_list(pdf, &dir, "key-decisions", DocKind::KeyDecisions, &json)?;
+    let name = key_decisions_name(today);
+    let (cached, bytes, fresh) = cached_list(pdf, &dir, &name, DocKind::KeyDecisions, &json)?;
     let key = pdf.key(&json);
     out.site.write_keyed("forward-plan/notice.pdf", key, &bytes)?;
-    out.reports.write_keyed("key-decisions.pdf", key, &bytes)?;
-    let mut made = made;
-    made.push(("key-decisions".into(), Made::Written { cached, fresh }));
+    out.reports.write_keyed("forward-plan/notice.pdf", key, &bytes)?;
+    made.push((name, Made::Written { cached, fresh }));
     let named: Vec<(&str, Made)> = made.iter().map(|(n, m)| (n.as_str(), m.clone())).collect();
     prune_cache(&dir, &named);
     Ok(())

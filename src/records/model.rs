@@ -280,21 +280,6 @@ pub struct Meeting {
     pub item: Option<String>,
 }
 
-impl Meeting {
-    /// The meeting's slug, `2012-11-13-cabinet`: its date and body, so
-    /// bodies written differently in case or punctuation ("Cabinet",
-    /// "cabinet") are one meeting. `None` without both: there is then no
-    /// meeting to list the decision under.
-    pub fn slug(&self) -> Option<String> {
-        let (body, date) = (self.body.as_deref()?.trim(), self.date?);
-        if body.is_empty() {
-            return None;
-        }
-        let body = super::parse::slugify(body);
-        Some(format!("{date}-{}", if body.is_empty() { "meeting" } else { &body }))
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interest {
     pub member: String,

@@ -322,6 +322,19 @@ pub fn is_slug(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A meeting's slug, `2012-11-13-cabinet`: its date and body, so bodies
+/// written differently in case or punctuation ("Cabinet", "cabinet") are
+/// one meeting. `None` without both: there is then no meeting to list the
+/// decision under.
+pub fn meeting_slug(m: &super::Meeting) -> Option<String> {
+    let (body, date) = (m.body.as_deref()?.trim(), m.date?);
+    if body.is_empty() {
+        return None;
+    }
+    let body = slugify(body);
+    Some(format!("{date}-{}", if body.is_empty() { "meeting" } else { &body }))
+}
+
 /// A slug from a title: lower case, ASCII letters and digits, hyphens.
 pub fn slugify(s: &str) -> String {
     let mut out = String::new();

@@ -96,9 +96,10 @@ pub fn write_open_data(
     out.write("decisions.csv", csv.as_bytes())?;
     drop(csv);
     write_feeds(r, summaries, out, recipes)?;
-    out.write("calendar.ics", ics(r, summaries).as_bytes())?;
+    let meetings = super::meetings::meetings(summaries);
+    out.write("calendar.ics", ics(r, summaries, &meetings).as_bytes())?;
     if let Some(base) = &r.site.base_url {
-        write_sitemaps(base, summaries, out)?;
+        write_sitemaps(base, summaries, &meetings, out)?;
     }
     Ok(())
 }
@@ -227,7 +228,7 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
+fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[super::meetings::Meeting<'_>]) -> String {
     let mut x = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
@@ -245,7 +246,6 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary]) -> String {
             .flat_map_iter(|s| ics_events(r, s).into_iter().map(move |(d, k, t)| (d, s.id.as_str(), k, t)))
             .collect()
     };
-    let meetings = super::meetings::meetings(summaries);
     events.extend(
         meetings.iter().map(|m| (m.head.date.iso.clone(), m.head.slug.as_str(), "meeting", meeting_event(r, m))),
     );
@@ -338,14 +338,18 @@ fn meeting_event(r: &Renderer<'_>, m: &super::meetings::Meeting<'_>) -> String {
     x
 }
 
-fn write_sitemaps(base: &str, summaries: &[Summary], out: &Staging) -> Result<(), Error> {
+fn write_sitemaps(
+    base: &str,
+    summaries: &[Summary],
+    meetings: &[super::meetings::Meeting<'_>],
+    out: &Staging,
+) -> Result<(), Error> {
     let mut urls: Vec<String> = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"]
         .iter()
         .map(|p| format!("{base}{p}"))
         .collect();
     urls.extend(summaries.iter().map(|s| format!("{base}decisions/{}/", s.id)));
-    let meetings = super::meetings::meetings(summaries);
-    urls.extend(super::meetings::site_paths(&meetings).iter().map(|p| format!("{base}{p}")));
+    urls.extend(super::meetings::site_paths(meetings).iter().map(|p| format!("{base}{p}")));
     let chunks: Vec<&[String]> = urls.chunks(SITEMAP_SIZE).collect();
     let urlset = |chunk: &[String]| {
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");

@@ -119,6 +119,8 @@ pub struct Renderer<'a> {
     pub template_dir: std::path::PathBuf,
     /// Whether the build makes PDFs, so pages may link to them.
     pub pdf: bool,
+    /// The build's day.
+    pub today: chrono::NaiveDate,
 }
 
 impl<'a> Renderer<'a> {
@@ -132,6 +134,7 @@ impl<'a> Renderer<'a> {
             config,
             template_dir: root.join("templates/html"),
             pdf: false,
+            today,
         })
     }
 

@@ -1,7 +1,8 @@
 //! A light summary of a public record: what listings, feeds and facets
 //! need, so they never hold whole records.
 
-use crate::public::{DateView, MeetingView, PublicRecord};
+use crate::meetings::MeetingView;
+use crate::public::{DateView, PublicRecord};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A label of the register's own (a status, a call-in state). An alias,
@@ -70,15 +71,7 @@ pub struct NoticeFields {
 
 impl NoticeFields {
     fn of(p: &PublicRecord) -> NoticeFields {
-        let documents = p
-            .documents
-            .iter()
-            .map(|d| match (&d.exempt_notice, &d.format) {
-                (Some(n), _) => format!("{} ({n})", d.title),
-                (None, Some(f)) => format!("{} ({f})", d.title),
-                (None, None) => d.title.clone(),
-            })
-            .collect();
+        let documents = p.documents.iter().map(crate::public::DocumentView::label).collect();
         let person = p.contact_officers.first().or(p.report_author.as_ref());
         let contact = person.map(crate::public::PersonView::line);
         NoticeFields { documents, contact, notice_ends: p.notice_ends.clone() }

@@ -104,26 +104,16 @@ pub struct DocData {
     pub sections: Vec<Section>,
 }
 
-fn person(p: &crate::public::PersonView) -> String {
-    let mut s = p.name.clone();
-    if let Some(r) = &p.role {
-        s.push_str(", ");
-        s.push_str(r);
-    }
-    if let Some(e) = &p.email {
-        s.push_str(", ");
-        s.push_str(e);
-    }
-    if let Some(t) = &p.phone {
-        s.push_str(", Tel: ");
-        s.push_str(t);
-    }
-    s
+/// The language and region of `language` in register.yaml ("en", "GB"),
+/// as Typst's `text(lang:, region:)` takes them.
+pub fn language_and_region(config: &Config) -> (String, String) {
+    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
+    (language.to_lowercase(), region.to_uppercase())
 }
 
 /// The data of a document about `p`. `stamp` marks an internal copy.
 pub fn doc_data(p: &PublicRecord, config: &Config, kind: DocKind, stamp: Option<String>) -> DocData {
-    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
+    let (language, region) = language_and_region(config);
     let sections: Vec<Section> = p
         .sections
         .iter()
@@ -153,8 +143,8 @@ pub fn doc_data(p: &PublicRecord, config: &Config, kind: DocKind, stamp: Option<
     DocData {
         kind,
         council: p.council.clone().unwrap_or_else(|| config.council.clone()),
-        language: language.to_lowercase(),
-        region: region.to_uppercase(),
+        language,
+        region,
         title: p.title.clone(),
         title_supplied: p.title_supplied,
         decision_maker: p.decision_maker.clone(),
@@ -192,8 +182,8 @@ pub fn doc_data(p: &PublicRecord, config: &Config, kind: DocKind, stamp: Option<
             state: p.call_in.state_label,
         },
         dates,
-        report_author: p.report_author.as_ref().map(person),
-        contact_officers: p.contact_officers.iter().map(person).collect(),
+        report_author: p.report_author.as_ref().map(crate::public::PersonView::line),
+        contact_officers: p.contact_officers.iter().map(crate::public::PersonView::line).collect(),
         interests: p.interests.as_ref().map(|list| {
             list.iter()
                 .map(|i| {

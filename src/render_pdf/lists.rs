@@ -6,8 +6,8 @@
 
 use super::data::{doc_data, DocData, DocKind};
 use crate::config::Config;
-use crate::public::{MeetingView, PublicRecord};
-use crate::records::Record;
+use crate::meetings::MeetingView;
+use crate::public::PublicRecord;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -39,16 +39,16 @@ pub struct DecisionList {
 /// The decision list of `meeting`, from the public views of its decisions
 /// in item order.
 pub fn decision_list(meeting: &MeetingView, views: &[PublicRecord], config: &Config) -> DecisionList {
-    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
+    let (language, region) = super::data::language_and_region(config);
     let published = views.iter().filter_map(|v| v.published.as_ref()).max_by(|a, b| a.iso.cmp(&b.iso));
     DecisionList {
         kind: DocKind::DecisionList,
         council: config.council.clone(),
-        language: language.to_lowercase(),
-        region: region.to_uppercase(),
-        title: format!("Decisions of {}, {}", meeting.body, meeting.date.long),
+        language,
+        region,
+        title: format!("Decisions of {}, {}", meeting.body, crate::listing::long_date(meeting.date)),
         body: meeting.body.clone(),
-        date: meeting.date.long.clone(),
+        date: crate::listing::long_date(meeting.date),
         published: published.map(|d| d.long.clone()),
         contact: config.democratic_services.as_ref().map(|c| c.line()),
         cutoff_time: config.call_in.cutoff_time.clone(),
@@ -57,17 +57,6 @@ pub fn decision_list(meeting: &MeetingView, views: &[PublicRecord], config: &Con
             .map(|v| ListItem { item: v.meeting_item.clone(), doc: doc_data(v, config, DocKind::Notice, None) })
             .collect(),
     }
-}
-
-/// Whether a record is on the Notice of Key Decisions as of `as_of`.
-pub fn on_notice(r: &Record, as_of: NaiveDate) -> bool {
-    crate::public::NoticeFacts {
-        key_decision: r.key_decision,
-        status: r.status.as_str(),
-        decision_date: r.decision_date,
-        first_published: r.forward_plan.as_ref().and_then(|f| f.first_published),
-    }
-    .on_notice(as_of)
 }
 
 /// One key decision on the notice.
@@ -101,38 +90,43 @@ pub struct KeyDecisions {
     pub region: String,
     pub title: String,
     pub as_of: String,
+    /// The regulations that ask for the notice, where the register's
+    /// legislation has them.
+    pub regulations: Option<&'static str>,
     pub contact: Option<String>,
     pub entries: Vec<NoticeEntry>,
 }
 
 /// The notice as of `as_of`, from the public views of the key decisions
-/// [`on_notice`] chose.
+/// on it, in its order (see [`crate::meetings::NoticeFacts`]).
 pub fn key_decisions(views: &[PublicRecord], config: &Config, as_of: NaiveDate) -> KeyDecisions {
-    let (language, region) = config.language.split_once('-').unwrap_or((&config.language, ""));
-    let mut entries: Vec<(String, NoticeEntry)> = views.iter().map(|v| notice_entry(v, config)).collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let (language, region) = super::data::language_and_region(config);
     KeyDecisions {
         kind: DocKind::KeyDecisions,
         council: config.council.clone(),
-        language: language.to_lowercase(),
-        region: region.to_uppercase(),
+        language,
+        region,
         title: "Notice of Key Decisions".into(),
         as_of: crate::listing::long_date(as_of),
+        regulations: match config.legislation {
+            crate::config::Legislation::England => Some(
+                "the Local Authorities (Executive Arrangements) (Meetings and Access to Information) (England) Regulations 2012",
+            ),
+            // their regulations differ: the notice names none
+            crate::config::Legislation::Wales | crate::config::Legislation::Scotland => None,
+        },
         contact: config.democratic_services.as_ref().map(|c| c.line()),
-        entries: entries.into_iter().map(|(_, e)| e).collect(),
+        entries: views.iter().map(|v| notice_entry(v, config)).collect(),
     }
 }
 
-/// An entry, with the key it is listed by: its expected date, then its
-/// reference and id.
-fn notice_entry(v: &PublicRecord, config: &Config) -> (String, NoticeEntry) {
+fn notice_entry(v: &PublicRecord, config: &Config) -> NoticeEntry {
     let expected = v.expected_date.as_ref().or(v.decision_date.as_ref());
     let expected_text = match (expected, &v.not_before) {
         (Some(d), _) => Some(d.long.clone()),
         (None, Some(d)) => Some(format!("Not before {}", d.long)),
         (None, None) => None,
     };
-    let when = expected.or(v.not_before.as_ref()).map_or("9999".to_string(), |d| d.iso.clone());
     let short = match (&v.notice_ends, expected) {
         (Some(ends), Some(d)) if d.iso < ends.iso => Some(
             v.urgency
@@ -147,27 +141,18 @@ fn notice_entry(v: &PublicRecord, config: &Config) -> (String, NoticeEntry) {
     let person = v.contact_officers.first().or(v.report_author.as_ref());
     let contact =
         person.map(crate::public::PersonView::line).or_else(|| config.democratic_services.as_ref().map(|c| c.line()));
-    let entry = NoticeEntry {
+    NoticeEntry {
         reference: v.forward_plan_ref.clone(),
         title: v.title.clone(),
         decision_maker: v.decision_maker.clone(),
         expected: expected_text,
         reason: v.key_decision_reason.clone(),
         private: v.exempt.as_ref().map(|e| format!("Yes: exempt information under {}", e.citation)),
-        documents: v
-            .documents
-            .iter()
-            .map(|d| match &d.exempt_notice {
-                Some(n) => format!("{} ({n})", d.title),
-                None => d.title.clone(),
-            })
-            .collect(),
+        documents: v.documents.iter().map(crate::public::DocumentView::label).collect(),
         contact,
         first_published: v.forward_plan_published.as_ref().map(|d| d.long.clone()),
         notice_ends: v.notice_ends.as_ref().map(|d| d.long.clone()),
         short_notice: short,
         url: config.base_url.as_ref().map(|b| format!("{b}decisions/{}/", v.id)),
-    };
-    let key = format!("{when}\u{0}{}\u{0}{}", v.forward_plan_ref.as_deref().unwrap_or(""), v.id);
-    (key, entry)
+    }
 }

@@ -67,7 +67,9 @@ fn repeated_items(records: &[(Record, LinkPositions)]) -> Vec<Diagnostic> {
     let mut by_item: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, (r, _)) in records.iter().enumerate() {
         let Some(m) = &r.meeting else { continue };
-        let (Some(slug), Some(item)) = (m.slug(), m.item.as_deref().map(str::trim).filter(|i| !i.is_empty())) else {
+        let (Some(slug), Some(item)) =
+            (crate::records::parse::meeting_slug(m), m.item.as_deref().map(str::trim).filter(|i| !i.is_empty()))
+        else {
             continue;
         };
         by_item.entry((slug, item.to_lowercase())).or_default().push(i);

@@ -468,7 +468,8 @@ pub struct LatePublication {
 pub fn publication_delay(r: &Record, calendar: &Calendar) -> Option<LatePublication> {
     // a decision taken at a meeting without its own date was taken that day:
     // the meeting's decision list is due 2 working days after it
-    let decided = r.decision_date.or_else(|| r.meeting.as_ref().and_then(|m| m.date))?;
+    let met = r.meeting.as_ref().and_then(|m| m.date).filter(|_| r.status.is_decided());
+    let decided = r.decision_date.or(met)?;
     let published = r.published?;
     if !r.kind.is_executive() || published < decided {
         return None;

@@ -60,6 +60,11 @@ fn poison(text: &str, yaml: bool, canary: &str) -> String {
     m.insert(s("documents"), Value::Sequence(vec![Value::Mapping(doc)]));
     // the meeting (body, date, item) is public for an exempt item: its
     // meeting's agenda and decision list name it, with the paragraph
+    // the urgency rule is public for an exempt key decision; not why, nor who agreed
+    if let Some(Value::Mapping(urgency)) = m.get_mut(s("urgency")) {
+        urgency.insert(s("reason"), s(&format!("Urgent because {canary}")));
+        urgency.insert(s("agreed_by"), s(&format!("Chair {canary}")));
+    }
     if let Some(Value::Mapping(call_in)) = m.get_mut(s("call_in")) {
         if call_in.contains_key(s("exemption")) {
             call_in.insert(s("exemption"), s(&format!("Urgent {canary}")));
