@@ -181,6 +181,9 @@ pub struct PublicRecord {
     /// The first day the decision may be taken after 28 clear days' notice
     /// on the forward plan.
     pub notice_ends: Option<DateView>,
+    /// A key decision expected (or taken) before its 28 clear days' notice
+    /// ended: the urgency rule, if any, says why.
+    pub short_notice: bool,
     pub urgency: Option<UrgencyView>,
     pub call_in: CallInView,
     pub meeting_body: Option<String>,
@@ -339,6 +342,7 @@ fn make_view(
         forward_plan_ref: None,
         forward_plan_published: None,
         notice_ends: None,
+        short_notice: false,
         urgency: None,
         call_in: call_in_view(r, config, exempt.is_none() || internal),
         meeting_body: None,
@@ -376,7 +380,10 @@ fn make_view(
     p.key_decision = r.key_decision;
     p.forward_plan_ref = r.forward_plan.as_ref().and_then(|f| f.reference.clone());
     p.forward_plan_published = dv(r.forward_plan.as_ref().and_then(|f| f.first_published));
-    p.notice_ends = dv(r.forward_plan.as_ref().and_then(|f| f.first_published).map(crate::meetings::notice_ends));
+    let notice_ends = r.forward_plan.as_ref().and_then(|f| f.first_published).map(crate::meetings::notice_ends);
+    p.notice_ends = dv(notice_ends);
+    p.short_notice = r.key_decision
+        && matches!((notice_ends, r.expected_date.or(r.decision_date)), (Some(ends), Some(d)) if d < ends);
     p.urgency = r.urgency.as_ref().map(|u| UrgencyView {
         rule: u.rule.map(UrgencyRule::label),
         reason: None,

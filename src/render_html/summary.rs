@@ -67,6 +67,8 @@ pub struct NoticeFields {
     pub contact: Option<String>,
     /// The first day it may be taken after 28 clear days' notice.
     pub notice_ends: Option<DateView>,
+    /// Expected before that day.
+    pub short_notice: bool,
 }
 
 impl NoticeFields {
@@ -74,7 +76,7 @@ impl NoticeFields {
         let documents = p.documents.iter().map(crate::public::DocumentView::label).collect();
         let person = p.contact_officers.first().or(p.report_author.as_ref());
         let contact = person.map(crate::public::PersonView::line);
-        NoticeFields { documents, contact, notice_ends: p.notice_ends.clone() }
+        NoticeFields { documents, contact, notice_ends: p.notice_ends.clone(), short_notice: p.short_notice }
     }
 }
 

@@ -120,6 +120,10 @@ pub fn key_decisions(views: &[PublicRecord], config: &Config, as_of: NaiveDate) 
     }
 }
 
+/// What the notice says of a key decision expected before 28 clear days'
+/// notice ends whose record names no urgency rule.
+pub const SHORT_NOTICE: &str = "Less than 28 clear days' notice, and no urgency rule recorded";
+
 fn notice_entry(v: &PublicRecord, config: &Config) -> NoticeEntry {
     let expected = v.expected_date.as_ref().or(v.decision_date.as_ref());
     let expected_text = match (expected, &v.not_before) {
@@ -127,16 +131,11 @@ fn notice_entry(v: &PublicRecord, config: &Config) -> NoticeEntry {
         (None, Some(d)) => Some(format!("Not before {}", d.long)),
         (None, None) => None,
     };
-    let short = match (&v.notice_ends, expected) {
-        (Some(ends), Some(d)) if d.iso < ends.iso => Some(
-            v.urgency
-                .as_ref()
-                .and_then(|u| u.rule)
-                .unwrap_or("Less than 28 clear days' notice, and no urgency rule recorded")
-                .to_string(),
-        ),
-        (None, _) => v.urgency.as_ref().and_then(|u| u.rule).map(str::to_string),
-        _ => None,
+    let rule = v.urgency.as_ref().and_then(|u| u.rule);
+    let short = match (v.short_notice, rule) {
+        (_, Some(rule)) => Some(rule.to_string()),
+        (true, None) => Some(SHORT_NOTICE.to_string()),
+        (false, None) => None,
     };
     let person = v.contact_officers.first().or(v.report_author.as_ref());
     let contact =

@@ -339,6 +339,17 @@ fn the_notice_of_key_decisions_lists_the_key_decisions_still_to_take_as_of_its_d
     assert_eq!(refs(&notice("2026-12-03")), ["FP/2023/019"]);
     assert_eq!(refs(&notice("2026-12-04")), ["FP/2023/019", "EXAMPLE-FP-2026-037"]);
 
+    // an entry expected before its 28 clear days end, with no urgency rule
+    let reg = copy_register(&repo());
+    let leisure = "decisions/examples/replacement-of-the-example-park-leisure-centre.md";
+    edit(reg.path(), leisure, "expected_date: 2027-03-16", "expected_date: 2026-12-20");
+    let o = decreg(reg.path(), &["report", "--forward-plan", "--as-of", "2026-12-10", "--data"]);
+    let short: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = short["entries"].as_array().unwrap().iter().find(|e| e["reference"] == "EXAMPLE-FP-2026-037").unwrap();
+    assert_eq!(entry["notice_ends"], "2 January 2027");
+    assert_eq!(entry["short_notice"], "Less than 28 clear days' notice, and no urgency rule recorded");
+    assert_eq!(refs(&short)[0], "FP/2023/019", "the overdue entry first, then by expected date");
+
     // the PDF carries the same, and none of the exempt record's text
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("notice.pdf");

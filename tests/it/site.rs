@@ -51,6 +51,18 @@ fn decision_pages_match_their_golden_files() {
 }
 
 #[test]
+fn meeting_and_forward_plan_pages_match_their_golden_files() {
+    let (_dir, site) = sample_site();
+    let read = |path: &str| std::fs::read_to_string(site.join(path).join("index.html")).unwrap();
+    // seed 000's meeting: two items in agenda order, each with its report
+    golden("meeting-seed-000.html", &read("meetings/2012-11-13-cabinet"));
+    // an exempt item: its title, item number and status, no report
+    golden("meeting-exempt.html", &read("meetings/2025-03-18-cabinet"));
+    golden("meetings.html", &read("meetings"));
+    golden("forward-plan.html", &read("forward-plan"));
+}
+
+#[test]
 fn exempt_information_reaches_no_output_byte() {
     let (_dir, site) = sample_site();
     let all = files(&site);
