@@ -109,7 +109,8 @@ fn table(rows: &[&Record], config: &Config, today: NaiveDate) -> String {
     for row in &cells {
         out.push_str(&line(row));
     }
-    let _ = writeln!(out, "{} records (call-in states as of {})", rows.len(), long_date(today));
+    let noun = if rows.len() == 1 { "record" } else { "records" };
+    let _ = writeln!(out, "{} {noun} (call-in states as of {})", rows.len(), long_date(today));
     out
 }
 

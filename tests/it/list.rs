@@ -53,6 +53,12 @@ fn the_open_call_in_table_answers_until_when() {
     assert!(text.contains("Joint Work with the Isle of Wight"), "{text}");
     assert!(text.contains("School Crossing Patrol Service Review"), "{text}");
     assert!(text.contains("2 records (call-in states as of 15 November 2012)"), "{text}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_decreg"))
+        .args(["--root", repo().to_str().unwrap(), "--today", "2012-11-15", "list", "--status", "for-determination"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1 record (call-in"), "{text}");
 }
 
 #[test]
