@@ -61,7 +61,15 @@ fn front_matter(r: &NewRecord<'_>) -> String {
         f.push_str(&format!("kind: {}\n", r.kind.as_str()));
     }
     f.push_str(&format!("status: forthcoming\nexpected_date: {}\n", r.date));
-    f.push_str("key_decision: false\n");
+    f.push_str("key_decision: false  # when true, add forward_plan: { ref, first_published: YYYY-MM-DD }\n");
+    if matches!(r.kind, Kind::Executive | Kind::Committee | Kind::Council) {
+        // a decision taken at a meeting is listed on the meeting's page and decision list
+        f.push_str(&format!(
+            "# meeting: {{ body: {}, date: {}, item: 1 }}  # the meeting it is taken at, and its agenda item\n",
+            scalar(r.decision_maker),
+            r.date
+        ));
+    }
     if r.kind.is_executive() {
         f.push_str(
             "# when it is decided: status: approved, decision_date, published (the call-in period runs from it)\n",
