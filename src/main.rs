@@ -416,7 +416,9 @@ fn print_human(checked: &Checked, quiet: bool) {
         return;
     }
     let records = checked.records.len();
-    let _ = writeln!(err, "checked {} record files ({records} records): {}", checked.files, counted(c));
+    let files = if checked.files == 1 { "record file" } else { "record files" };
+    let noun = if records == 1 { "record" } else { "records" };
+    let _ = writeln!(err, "checked {} {files} ({records} {noun}): {}", checked.files, counted(c));
     if c.findings > 0 {
         let _ = writeln!(
             err,
