@@ -270,7 +270,13 @@ fn report(
     decreg::reports::check_destination(&cli.root, &dest).map_err(|e| e.to_string())?;
     let bytes = decreg::reports::render_one(&cli.root, record, &checked.records, &checked.config, kind)
         .map_err(|e| e.to_string())?;
-    std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
+    write_pdf(cli, &dest, &bytes)
+}
+
+/// Writes a PDF `decreg report` made, and says where.
+#[cfg(feature = "pdf")]
+fn write_pdf(cli: &Cli, dest: &std::path::Path, bytes: &[u8]) -> Result<ExitCode, String> {
+    std::fs::write(dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
     if !cli.quiet {
         eprintln!("wrote {}", dest.display());
     }
@@ -326,13 +332,11 @@ fn report_list(
         return write_stdout(&(json + "\n")).map(|_| ExitCode::SUCCESS);
     }
     let dest = args.output.clone().unwrap_or_else(|| std::path::PathBuf::from(format!("{name}.pdf")));
+    // the build publishes these; written here, one would bypass its swap
+    decreg::reports::check_destination(&cli.root, &dest).map_err(|e| e.to_string())?;
     let pdf = decreg::render_pdf::Pdf::new(&cli.root).map_err(|e| e.to_string())?;
     let bytes = pdf.render_json(&name, kind, &json).map_err(|e| e.to_string())?;
-    std::fs::write(&dest, bytes).map_err(|e| format!("{}: {e}", dest.display()))?;
-    if !cli.quiet {
-        eprintln!("wrote {}", dest.display());
-    }
-    Ok(ExitCode::SUCCESS)
+    write_pdf(cli, &dest, &bytes)
 }
 
 #[cfg(not(feature = "pdf"))]

@@ -33,6 +33,40 @@ pub struct ReportsOut<'a> {
     pub keys: &'a crate::cache::PageKeys<'a>,
 }
 
+/// Where one PDF goes: its path in the site and in the reports folder.
+struct Placed {
+    in_site: String,
+    in_reports: String,
+}
+
+impl ReportsOut<'_> {
+    /// Keeps the PDF where both folders hold it as made from `key`; false
+    /// when either does not (or it has no key), and it must be written.
+    fn kept(&self, at: &Placed, key: Option<u64>) -> bool {
+        let Some(key) = key.filter(|&k| self.site.holds(&at.in_site, k) && self.reports.holds(&at.in_reports, k))
+        else {
+            return false;
+        };
+        self.site.keep(&at.in_site, key);
+        self.reports.keep(&at.in_reports, key);
+        true
+    }
+
+    /// Writes the PDF into both folders, under `key` where it has one.
+    fn write(&self, at: &Placed, key: Option<u64>, bytes: &[u8]) -> Result<(), Error> {
+        match key {
+            Some(key) => {
+                self.site.write_keyed(&at.in_site, key, bytes)?;
+                self.reports.write_keyed(&at.in_reports, key, bytes)
+            }
+            None => {
+                self.site.write(&at.in_site, bytes)?;
+                self.reports.write(&at.in_reports, bytes)
+            }
+        }
+    }
+}
+
 /// What became of one record's PDF.
 #[derive(Clone)]
 enum Made {
@@ -62,25 +96,14 @@ pub fn write_public_reports(
             .par_iter()
             .filter(|r| !r.is_exempt())
             .map(|r| {
-                let (in_site, in_reports) = (format!("reports/{}.pdf", r.id), format!("{}.pdf", r.id));
+                let at = Placed { in_site: format!("reports/{}.pdf", r.id), in_reports: format!("{}.pdf", r.id) };
                 let key = out.keys.report(r);
-                if let Some(key) = key.filter(|&k| out.site.holds(&in_site, k) && out.reports.holds(&in_reports, k)) {
-                    out.site.keep(&in_site, key);
-                    out.reports.keep(&in_reports, key);
+                if out.kept(&at, key) {
                     return Ok((r.id.as_str(), Made::Kept));
                 }
                 let whole = reader.whole(r)?;
                 let (cached, bytes, fresh) = cached_report(pdf, cache_dir, &whole, config, documents, links)?;
-                match key {
-                    Some(key) => {
-                        out.site.write_keyed(&in_site, key, &bytes)?;
-                        out.reports.write_keyed(&in_reports, key, &bytes)?;
-                    }
-                    None => {
-                        out.site.write(&in_site, &bytes)?;
-                        out.reports.write(&in_reports, &bytes)?;
-                    }
-                }
+                out.write(&at, key, &bytes)?;
                 Ok((r.id.as_str(), Made::Written { cached, fresh }))
             })
             .collect::<Result<_, Error>>()
@@ -168,11 +191,12 @@ pub fn write_lists(
         held.par_iter()
             .map(|(slug, m)| {
                 let name = decision_list_name(slug);
-                let (in_site, in_reports) = (format!("reports/meetings/{slug}.pdf"), format!("meetings/{slug}.pdf"));
+                let at = Placed {
+                    in_site: format!("reports/meetings/{slug}.pdf"),
+                    in_reports: format!("meetings/{slug}.pdf"),
+                };
                 let key = list_key(slug, m.items.iter().map(|r| out.keys.report(r)));
-                if let Some(key) = key.filter(|&k| out.site.holds(&in_site, k) && out.reports.holds(&in_reports, k)) {
-                    out.site.keep(&in_site, key);
-                    out.reports.keep(&in_reports, key);
+                if out.kept(&at, key) {
                     return Ok((name, Made::Kept));
                 }
                 let views = m
@@ -181,20 +205,17 @@ pub fn write_lists(
                     .map(|r| reader.whole(r).map(|w| public::view(&w, config, documents, links, false)))
                     .collect::<Result<Vec<_>, Error>>()?;
                 let json = decision_list_json(&m.meeting, &views, config)?;
-                let (cached, bytes, fresh) = cached_list(pdf, &dir, &name, DocKind::DecisionList, &json)?;
-                let key = key.unwrap_or_else(|| pdf.key(&json));
-                out.site.write_keyed(&in_site, key, &bytes)?;
-                out.reports.write_keyed(&in_reports, key, &bytes)?;
+                let (cached, bytes, fresh) = cached_pdf(pdf, &dir, &name, DocKind::DecisionList, &json)?;
+                out.write(&at, Some(key.unwrap_or_else(|| pdf.key(&json))), &bytes)?;
                 Ok((name, Made::Written { cached, fresh }))
             })
             .collect::<Result<_, Error>>()
     })?;
     let json = key_decisions_json(records, config, documents, links, today)?;
     let name = key_decisions_name(today);
-    let (cached, bytes, fresh) = cached_list(pdf, &dir, &name, DocKind::KeyDecisions, &json)?;
-    let key = pdf.key(&json);
-    out.site.write_keyed("forward-plan/notice.pdf", key, &bytes)?;
-    out.reports.write_keyed("forward-plan/notice.pdf", key, &bytes)?;
+    let (cached, bytes, fresh) = cached_pdf(pdf, &dir, &name, DocKind::KeyDecisions, &json)?;
+    let at = Placed { in_site: "forward-plan/notice.pdf".into(), in_reports: "forward-plan/notice.pdf".into() };
+    out.write(&at, Some(pdf.key(&json)), &bytes)?;
     made.push((name, Made::Written { cached, fresh }));
     let named: Vec<(&str, Made)> = made.iter().map(|(n, m)| (n.as_str(), m.clone())).collect();
     prune_cache(&dir, &named);
@@ -213,14 +234,10 @@ fn list_key(slug: &str, reports: impl Iterator<Item = Option<u64>>) -> Option<u6
     Some(h.finish())
 }
 
-/// A list's PDF from the cache, else rendered and cached.
-fn cached_list(
-    pdf: &Pdf,
-    dir: &Path,
-    name: &str,
-    kind: DocKind,
-    json: &str,
-) -> Result<(PathBuf, Vec<u8>, bool), Error> {
+/// A document's PDF from the cache in `dir` (`<name>-<key>.pdf`, keyed by
+/// its data and the templates), else rendered and cached: where it is
+/// cached, its bytes, and whether it was rendered anew.
+fn cached_pdf(pdf: &Pdf, dir: &Path, name: &str, kind: DocKind, json: &str) -> Result<(PathBuf, Vec<u8>, bool), Error> {
     let cached = dir.join(format!("{name}-{:016x}.pdf", pdf.key(json)));
     match std::fs::read(&cached) {
         Ok(b) => Ok((cached, b, false)),
@@ -246,17 +263,15 @@ pub fn cached_report(
     let view = public::view(r, config, documents, links, false);
     let data = doc_data(&view, config, DocKind::for_status(view.status), None);
     let json = serde_json::to_string(&data).map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-    let cached = cache_dir.join(format!("{}-{:016x}.pdf", r.id, pdf.key(&json)));
-    match std::fs::read(&cached) {
-        Ok(b) => Ok((cached, b, false)),
-        Err(_) => {
-            let b = pdf
-                .render_json(&r.id, data.kind, &json)
-                .map_err(|e| Error { path: r.source.clone(), what: e.to_string() })?;
-            std::fs::write(&cached, &b).map_err(|e| Error::io(&cached, &e))?;
-            Ok((cached, b, true))
+    // a template that fails on this record is reported against the record
+    let failed_on = |e: Error| {
+        if e.path.starts_with("templates") {
+            Error { path: r.source.clone(), what: e.to_string() }
+        } else {
+            e
         }
-    }
+    };
+    cached_pdf(pdf, cache_dir, &r.id, data.kind, &json).map_err(failed_on)
 }
 
 /// Removes cached PDFs no longer of use: those of records gone or made

@@ -260,9 +260,6 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[super::meetings::Mee
 /// A decision's events in calendar.ics (its call-in deadline, its expected
 /// date), each as (date, kind, text).
 pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, String)> {
-    let base = r.site.base_url.clone().unwrap_or_default();
-    let host = base.split('/').nth(2).unwrap_or("decreg.invalid").to_string();
-    let stamp = r.site.today.iso.replace('-', "") + "T000000Z";
     let mut events = Vec::new();
     if let (Some(d), "open" | "effective" | "called-in") = (&s.deadline, s.call_in_state) {
         events.push((d.iso.clone(), format!("Call-in deadline: {}", s.title), "call-in"));
@@ -272,12 +269,6 @@ pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, S
     }
     let mut out = Vec::new();
     for (date, summary, kind) in events {
-        let mut x = String::new();
-        let day = date.replace('-', "");
-        let next = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.succ_opt())
-            .map_or(day.clone(), |d| d.format("%Y%m%d").to_string());
         let description = match kind {
             "call-in" => {
                 let cutoff = r.site.cutoff_time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
@@ -285,49 +276,62 @@ pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, S
             }
             _ => format!("{} is expected to take this decision.", s.decision_maker),
         };
-        for l in [
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{kind}-{}@{host}", s.id),
-            format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;VALUE=DATE:{day}"),
-            format!("DTEND;VALUE=DATE:{next}"),
-            format!("SUMMARY:{}", ics_text(&summary)),
-            format!("DESCRIPTION:{}", ics_text(&description)),
-            format!("URL:{base}decisions/{}/", s.id),
-            "TRANSP:TRANSPARENT".into(),
-            "END:VEVENT".into(),
-        ] {
-            if l.starts_with("URL:") && base.is_empty() {
-                continue;
-            }
-            x.push_str(&fold(&l));
-        }
-        out.push((date, kind, x));
+        let event = Event {
+            uid: &format!("{kind}-{}", s.id),
+            date: &date,
+            summary: &summary,
+            description: &description,
+            page: &format!("decisions/{}/", s.id),
+        };
+        out.push((date.clone(), kind, vevent(r, &event)));
     }
     out
 }
 
 /// A meeting's event in calendar.ics: the day, with its decisions.
 fn meeting_event(r: &Renderer<'_>, m: &super::meetings::Meeting<'_>) -> String {
-    let base = r.site.base_url.clone().unwrap_or_default();
+    let n = m.items.len();
+    let event = Event {
+        uid: &format!("meeting-{}", m.head.slug),
+        date: &m.head.date.iso,
+        summary: &format!("Meeting: {}", m.head.body),
+        description: &format!("{n} decision{} on the register for this meeting.", if n == 1 { "" } else { "s" }),
+        page: &format!("meetings/{}/", m.head.slug),
+    };
+    vevent(r, &event)
+}
+
+/// One all-day event of calendar.ics.
+struct Event<'a> {
+    /// Unique in the calendar; `@` and the site's host are added.
+    uid: &'a str,
+    /// YYYY-MM-DD.
+    date: &'a str,
+    summary: &'a str,
+    description: &'a str,
+    /// The page it links to, under `base_url` (no link without one).
+    page: &'a str,
+}
+
+/// An event's VEVENT lines, folded.
+fn vevent(r: &Renderer<'_>, e: &Event<'_>) -> String {
+    let base = r.site.base_url.as_deref().unwrap_or_default();
     let host = base.split('/').nth(2).unwrap_or("decreg.invalid");
-    let day = m.head.date.iso.replace('-', "");
-    let next = chrono::NaiveDate::parse_from_str(&m.head.date.iso, "%Y-%m-%d")
+    let day = e.date.replace('-', "");
+    let next = chrono::NaiveDate::parse_from_str(e.date, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.succ_opt())
         .map_or(day.clone(), |d| d.format("%Y%m%d").to_string());
-    let n = m.items.len();
-    let description = format!("{n} decision{} on the register for this meeting.", if n == 1 { "" } else { "s" });
     let mut x = String::new();
     for l in [
         "BEGIN:VEVENT".to_string(),
-        format!("UID:meeting-{}@{host}", m.head.slug),
+        format!("UID:{}@{host}", e.uid),
         format!("DTSTAMP:{}T000000Z", r.site.today.iso.replace('-', "")),
         format!("DTSTART;VALUE=DATE:{day}"),
         format!("DTEND;VALUE=DATE:{next}"),
-        format!("SUMMARY:{}", ics_text(&format!("Meeting: {}", m.head.body))),
-        format!("DESCRIPTION:{}", ics_text(&description)),
-        format!("URL:{base}meetings/{}/", m.head.slug),
+        format!("SUMMARY:{}", ics_text(e.summary)),
+        format!("DESCRIPTION:{}", ics_text(e.description)),
+        format!("URL:{base}{}", e.page),
         "TRANSP:TRANSPARENT".into(),
         "END:VEVENT".into(),
     ] {
