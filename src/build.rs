@@ -38,13 +38,20 @@ pub fn build(plan: &BuildPlan) -> Result<Built, Error> {
     // Taken before anything is read: an edit made during the build makes
     // the next build run again.
     let inputs = stamp::take(&plan.root, plan.today, plan.pdf);
-    build_from(plan, inputs, started)
+    build_from(plan, inputs, started, None)
 }
 
 /// As [`build`], given the facts of its inputs taken just before (by
 /// `serve`, whose look for changes took them already: at 100,000
-/// decisions taking them again would double what each edit costs it).
-pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> Result<Built, Error> {
+/// decisions taking them again would double what each edit costs it),
+/// and what the last build of this process left in `memory` (`serve`'s
+/// builds follow one another: memory spares each the cache files' reading).
+pub fn build_from(
+    plan: &BuildPlan,
+    inputs: stamp::Inputs,
+    started: Instant,
+    mut memory: Option<&mut cache::Memory>,
+) -> Result<Built, Error> {
     let mut timings = Vec::new();
     let last = stamp::read(&plan.out);
     timings.push(("up-to-date check", started.elapsed()));
@@ -67,9 +74,10 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     // the check's results are kept only beside output of decreg's own: a
     // build into a folder it may not replace writes nothing there
     let keep = crate::output::may_be_ours(&plan.out.join("site"));
-    let mut checks = cache::Checks::open(&plan.out, &plan.root, &inputs, keep)?;
+    let mut checks =
+        cache::Checks::open(&plan.out, &plan.root, &inputs, keep, memory.as_deref_mut().map(|m| &mut m.checks))?;
     let checked = crate::check_light_since(&plan.root, plan.today, &mut checks)?;
-    checks.finish()?;
+    checks.finish(memory.as_deref_mut().map(|m| &mut m.checks))?;
     timings.push(("load and check", started.elapsed()));
     let skipped = checked.files_with_errors();
     if checked.has_errors() && !plan.keep_going {
@@ -88,7 +96,8 @@ pub fn build_from(plan: &BuildPlan, inputs: stamp::Inputs, started: Instant) -> 
     let records: Vec<&Record> = checked.records.iter().filter(|r| !skipped.contains(&r.source)).collect();
     let decisions = records.len();
     stamp::clear(&plan.out);
-    let reports = write_site(plan, &checked, &records, &inputs, &mut timings);
+    let pages = memory.map(|m| &mut m.pages);
+    let reports = write_site(plan, &checked, &records, &inputs, pages, &mut timings);
     plan.progress.finish();
     let Written { reports, pages_made } = reports?;
     if skipped.is_empty() {
@@ -136,6 +145,7 @@ fn write_site(
     checked: &Checked,
     records: &[&Record],
     inputs: &stamp::Inputs,
+    memory: Option<&mut cache::PageMemory>,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Written, Error> {
     let stage = Instant::now();
@@ -161,8 +171,10 @@ fn write_site(
         let stage = Instant::now();
         plan.progress.stage("decision pages");
         let mut index = search::IndexBuilder::default();
-        let sources = Sources { keys: &keys, earlier: cache::Earlier::open(&plan.out), reader: &reader };
+        let held = memory.as_deref();
+        let sources = Sources { keys: &keys, held, earlier: cache::Earlier::open(&plan.out), reader: &reader };
         let mut keeper = cache::Keeper::new(&plan.out, sources.earlier.as_ref())?;
+        let mut next = held.map(|_| cache::PageMemory::default());
         let pages = render_html::write_decision_pages(
             &renderer,
             records,
@@ -171,9 +183,14 @@ fn write_site(
             &sources,
             &staging,
             &mut index,
-            &mut |summary, key, terms| keeper.add(&summary.id, key, summary, terms),
+            &mut |summary, key, terms| {
+                if let Some(next) = &mut next {
+                    next.add(&summary.id, key, summary, terms);
+                }
+                keeper.add(&summary.id, key, summary, terms)
+            },
         )?;
-        kept_pages = Some(keeper.finish()?);
+        kept_pages = Some((keeper.finish()?, next));
         let summaries = pages.summaries;
         pages_made = pages.made_anew;
         timings.push(("decision pages", stage.elapsed()));
@@ -204,8 +221,11 @@ fn write_site(
             if let Some(reports) = reports {
                 reports.publish()?;
             }
-            if let Some(kept) = kept_pages {
+            if let Some((kept, next)) = kept_pages {
                 kept.commit()?;
+                if let (Some(memory), Some(next)) = (memory, next) {
+                    *memory = next;
+                }
             }
             timings.push(("publish", stage.elapsed()));
             Ok(Written { reports: reports_made, pages_made })
@@ -223,6 +243,8 @@ fn write_site(
 /// What the HTML stage takes from the build for decision pages.
 struct Sources<'a> {
     keys: &'a cache::PageKeys<'a>,
+    /// What the last build of this process made, held in memory.
+    held: Option<&'a cache::PageMemory>,
     earlier: Option<cache::Earlier>,
     reader: &'a crate::Reader<'a>,
 }
@@ -233,7 +255,10 @@ impl render_html::PageSources for Sources<'_> {
     }
 
     fn made(&self, id: &str, key: u64) -> Option<(render_html::Summary, search::Terms)> {
-        self.earlier.as_ref()?.page(id, key)
+        match self.held {
+            Some(held) => held.page(id, key).or_else(|| self.earlier.as_ref()?.page(id, key)),
+            None => self.earlier.as_ref()?.page(id, key),
+        }
     }
 
     fn whole<'r>(&self, r: &'r Record) -> Result<std::borrow::Cow<'r, Record>, Error> {

@@ -28,6 +28,55 @@ use std::path::{Path, PathBuf};
 
 const DIR: &str = ".cache/pages";
 
+/// What a build leaves in memory for the next build of the same process
+/// (`decreg serve`): what the cache files hold, without reading them again
+/// (at 100,000 decisions reading them was half of a build after an edit).
+/// The files are still written, for the next process.
+#[derive(Default)]
+pub struct Memory {
+    pub(crate) checks: CheckMemory,
+    pub(crate) pages: PageMemory,
+}
+
+/// The check's results of the last build, as `checks.jsonl` holds them.
+#[derive(Default)]
+pub struct CheckMemory {
+    /// The context they were made in (`None`: nothing held).
+    context: Option<u64>,
+    /// Each record file's result, with its line in `checks.jsonl`.
+    results: FxHashMap<PathBuf, (Checked, usize)>,
+    /// The lines of `checks.jsonl` after its header (`None`: not kept).
+    lines: Option<usize>,
+    /// Its length then: one written since by another is read again.
+    bytes: Option<u64>,
+}
+
+/// Each decision's page of the last build: its key, summary and terms.
+#[derive(Default)]
+pub struct PageMemory {
+    pages: FxHashMap<String, PageMade>,
+}
+
+/// What a decision's page gave, under the key it was made from.
+struct PageMade {
+    key: u64,
+    summary: Summary,
+    terms: Terms,
+}
+
+impl PageMemory {
+    /// The summary and terms of `id`'s page as made from `key`, if held.
+    pub fn page(&self, id: &str, key: u64) -> Option<(Summary, Terms)> {
+        let made = self.pages.get(id).filter(|m| m.key == key)?;
+        Some((made.summary.clone(), made.terms.clone()))
+    }
+
+    /// Holds what `id`'s page, made from `key`, gave.
+    pub fn add(&mut self, id: &str, key: u64, summary: &Summary, terms: &Terms) {
+        self.pages.insert(id.to_string(), PageMade { key, summary: summary.clone(), terms: terms.clone() });
+    }
+}
+
 /// What a decision's page is made from, as one number: decreg, the
 /// options, the day, the register's settings, templates and documents
 /// (`context`), the record file's bytes, and the titles of the records
@@ -261,8 +310,8 @@ const CHECKS: &str = ".cache/checks.jsonl";
 /// What the check made of one record file, kept by the file's size and
 /// time: a file still so is not read again (at 100,000 decisions reading
 /// and checking every file was most of a build after a small change).
-#[derive(Serialize, Deserialize)]
-struct Checked {
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct Checked {
     source: PathBuf,
     /// The file's size and modification time, as `stamp` takes them.
     facts: String,
@@ -274,7 +323,7 @@ struct Checked {
 }
 
 /// A checked record without its text, with what its JSON form leaves out.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct KeptRecord {
     record: Record,
     positions: crate::validate::LinkPositions,
@@ -356,6 +405,17 @@ fn read_kept(path: &Path, context: u64, facts: &FxHashMap<PathBuf, String>) -> K
     }
 }
 
+/// Each record file of a build of `root`, by its path from there, with
+/// its facts as the check cache keeps them.
+fn record_facts(root: &Path, inputs: &crate::stamp::Inputs) -> FxHashMap<PathBuf, String> {
+    inputs
+        .records
+        .iter()
+        .filter(|(_, f)| !f.is_dir)
+        .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
+        .collect()
+}
+
 /// A record file's facts as the check cache keeps them.
 fn facts_text(f: &crate::stamp::Facts) -> String {
     format!("{}:{}", f.size, f.modified)
@@ -367,6 +427,8 @@ fn facts_text(f: &crate::stamp::Facts) -> String {
 /// kept file, whose later line for a file wins, or, when that was kept in
 /// another context, to a new one put in place by [`Checks::finish`].
 pub struct Checks {
+    /// The context of this build's check (see `stamp::Inputs::context`).
+    context: u64,
     /// The record files' facts, as this build took them.
     facts: FxHashMap<PathBuf, String>,
     /// The kept results of files as they are now, with their line's number
@@ -379,6 +441,15 @@ pub struct Checks {
     taken: usize,
     /// Where this check's results go (`None`: nowhere).
     keeping: Option<Keeping>,
+    /// This check's results, with their lines, when held in memory for
+    /// the next build (see [`Memory`]).
+    remembering: Option<FxHashMap<PathBuf, (Checked, usize)>>,
+}
+
+/// One record file's result, for the kept file and for memory.
+pub(crate) struct KeptLine {
+    checked: Checked,
+    json: String,
 }
 
 /// This check's results, being written.
@@ -416,22 +487,37 @@ impl Checks {
     /// The results kept in `out` by a build with the same context, for the
     /// files of `inputs` (a build of `root`); this check's are kept there
     /// too when `keep`.
-    pub fn open(out: &Path, root: &Path, inputs: &crate::stamp::Inputs, keep: bool) -> Result<Checks, Error> {
-        let facts: FxHashMap<PathBuf, String> = inputs
-            .records
-            .iter()
-            .filter(|(_, f)| !f.is_dir)
-            .filter_map(|(p, f)| Some((p.strip_prefix(root).ok()?.to_path_buf(), facts_text(f))))
-            .collect();
+    pub fn open(
+        out: &Path,
+        root: &Path,
+        inputs: &crate::stamp::Inputs,
+        keep: bool,
+        memory: Option<&mut CheckMemory>,
+    ) -> Result<Checks, Error> {
+        let facts = record_facts(root, inputs);
         let kept_file = out.join(CHECKS);
-        let kept = read_kept(&kept_file, inputs.context, &facts);
+        let remembering = memory.as_ref().map(|_| FxHashMap::default());
+        // held in memory in the same context, and the file they stand for
+        // still there to be added to: taken as it would be read
+        let bytes = std::fs::metadata(&kept_file).ok().map(|m| m.len());
+        let held = memory
+            .filter(|m| m.context == Some(inputs.context) && (m.lines.is_none() || m.bytes == bytes))
+            .map(std::mem::take);
+        let kept = match held {
+            Some(m) => KeptChecks {
+                earlier: m.results.into_iter().filter(|(p, (c, _))| facts.get(p) == Some(&c.facts)).collect(),
+                lines: m.lines,
+            },
+            None => read_kept(&kept_file, inputs.context, &facts),
+        };
         let keeping = match (keep, kept.lines) {
             (false, _) => None,
             (true, Some(lines)) => Some(Keeping::add_to(&kept_file, lines)?),
             (true, None) => Some(Keeping::start(out, inputs.context)?),
         };
         let taken_lines = vec![false; kept.lines.unwrap_or(0)];
-        Ok(Checks { facts, earlier: kept.earlier, taken_lines, taken: 0, keeping })
+        let context = inputs.context;
+        Ok(Checks { context, facts, earlier: kept.earlier, taken_lines, taken: 0, keeping, remembering })
     }
 
     /// The kept result for `rel`, when its file is as it was then (kept
@@ -442,8 +528,16 @@ impl Checks {
         if let Some(taken) = self.taken_lines.get_mut(line) {
             *taken = true;
         }
-        let record = Some(c.record.into_record());
-        Some(((record, c.diags), crate::CheckedFile { len: c.len, hash: c.hash }))
+        let (diags, file) = (c.diags.clone(), crate::CheckedFile { len: c.len, hash: c.hash });
+        let record = match &mut self.remembering {
+            Some(held) => {
+                let record = c.record.clone().into_record();
+                held.insert(rel.to_path_buf(), (c, line));
+                record
+            }
+            None => c.record.into_record(),
+        };
+        Some(((Some(record), diags), file))
     }
 
     /// How many files were not read again.
@@ -456,8 +550,15 @@ impl Checks {
     /// without errors is kept: the output folder holds nothing of an exempt
     /// one (a council may copy the folder whole), nor of a file decreg
     /// could not read as a public record.
-    pub(crate) fn line(&self, rel: &Path, loaded: &crate::Loaded, file: Option<crate::CheckedFile>) -> Option<String> {
-        self.keeping.as_ref()?;
+    pub(crate) fn line(
+        &self,
+        rel: &Path,
+        loaded: &crate::Loaded,
+        file: Option<crate::CheckedFile>,
+    ) -> Option<KeptLine> {
+        if self.keeping.is_none() && self.remembering.is_none() {
+            return None;
+        }
         let (facts, file) = (self.facts.get(rel)?, file?);
         let (record, _) = loaded.0.as_ref()?;
         if record.is_exempt() || loaded.1.iter().any(crate::diag::Diagnostic::is_error) {
@@ -471,33 +572,63 @@ impl Checks {
             record: loaded.0.as_ref().map(|(r, p)| KeptRecord::of(r, p))?,
             diags: loaded.1.clone(),
         };
-        serde_json::to_string(&checked).ok()
+        let json = match self.keeping {
+            Some(_) => serde_json::to_string(&checked).ok()?,
+            None => String::new(),
+        };
+        Some(KeptLine { checked, json })
     }
 
     /// Keeps a line [`Checks::line`] made.
-    pub(crate) fn keep(&mut self, line: &str) {
+    pub(crate) fn keep(&mut self, line: KeptLine) {
+        // its number after the header, as the next build reads it
+        let number = self.keeping.as_ref().map_or(usize::MAX, |k| k.added_to.unwrap_or(0) + k.written);
         if let Some(keeping) = &mut self.keeping {
-            keeping.line(line);
+            keeping.line(&line.json);
+        }
+        if let Some(held) = &mut self.remembering {
+            held.insert(line.checked.source.clone(), (line.checked, number));
         }
     }
 
     /// Puts this check's results in place. The kept file, added to, is
     /// written anew once most of its lines are of files changed since.
-    pub fn finish(self) -> Result<(), Error> {
-        let Some(keeping) = self.keeping else { return Ok(()) };
+    /// Held in `memory` too, when the check was opened with it.
+    pub fn finish(self, memory: Option<&mut CheckMemory>) -> Result<(), Error> {
+        let (context, results) = (self.context, self.remembering.unwrap_or_default());
+        // what memory holds from here: the results and the kept file's
+        // lines, or nothing when the file's lines have moved
+        let held = |lines: Option<Option<usize>>, kept: Option<&Path>| {
+            if let Some(memory) = memory {
+                let bytes = kept.and_then(|k| std::fs::metadata(k).ok()).map(|m| m.len());
+                *memory = match lines {
+                    Some(lines) => CheckMemory { context: Some(context), results, lines, bytes },
+                    None => CheckMemory::default(),
+                };
+            }
+        };
+        let Some(keeping) = self.keeping else {
+            held(Some(None), None);
+            return Ok(());
+        };
         let (added_to, written) = (keeping.added_to, keeping.written);
         let path = keeping.flushed()?;
         let Some(lines) = added_to else {
             let kept = path.with_extension("jsonl");
-            return std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e));
+            std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e))?;
+            held(Some(Some(written)), Some(&kept));
+            return Ok(());
         };
         let (total, used) = (lines + written, self.taken + written);
         if !mostly_unused(total as u64, used as u64) {
+            held(Some(Some(total)), Some(&path));
             return Ok(());
         }
         // the header, the lines taken, and this check's own
         let keep = |n: usize| n == 0 || n > lines || self.taken_lines.get(n - 1).copied().unwrap_or(false);
-        rewrite_lines(&path, keep)
+        rewrite_lines(&path, keep)?;
+        held(None, None);
+        Ok(())
     }
 }
 
@@ -589,14 +720,39 @@ mod tests {
 
     #[test]
     fn a_file_unchanged_since_the_last_check_is_not_read_again_and_checks_the_same() {
+        // read from the kept file each time, then held in memory between
+        // checks as `serve` holds it
+        for in_memory in [false, true] {
+            checks_taken_since_the_last(in_memory);
+        }
+    }
+
+    fn checks_taken_since_the_last(in_memory: bool) {
         let reg = sample();
         let (root, out) = (reg.path(), reg.path().join("output"));
+        let memory = std::cell::RefCell::new(CheckMemory::default());
         let check = |expect_taken: usize| {
             let inputs = crate::stamp::take(root, today(), false);
-            let mut checks = Checks::open(&out, root, &inputs, true).unwrap();
+            let mut held = memory.borrow_mut();
+            let mut checks = Checks::open(&out, root, &inputs, true, in_memory.then_some(&mut *held)).unwrap();
             let checked = crate::check_light_since(root, today(), &mut checks).unwrap();
             assert_eq!(checks.taken(), expect_taken);
-            checks.finish().unwrap();
+            checks.finish(in_memory.then_some(&mut *held)).unwrap();
+            if in_memory {
+                // what memory holds is what the kept file would give
+                let kept = read_kept(&out.join(CHECKS), inputs.context, &record_facts(root, &inputs));
+                if held.context.is_some() {
+                    assert_eq!(held.lines, kept.lines);
+                    let mut sources: Vec<_> = held.results.keys().collect();
+                    let mut read: Vec<_> = kept.earlier.keys().collect();
+                    sources.sort();
+                    read.sort();
+                    assert_eq!(sources, read);
+                    for (source, (_, line)) in &held.results {
+                        assert_eq!(*line, kept.earlier[source].1, "{}", source.display());
+                    }
+                }
+            }
             let whole = crate::check_light(root, today()).unwrap();
             assert_eq!(checked.records, whole.records);
             assert_eq!(checked.diags, whole.diags);
@@ -631,7 +787,8 @@ mod tests {
         assert!(lines <= 2 * files + 2, "{lines} lines for {files} files");
         // another day: nothing is taken (call-in states move with it)
         let inputs = crate::stamp::take(root, today().succ_opt().unwrap(), false);
-        let mut checks = Checks::open(&out, root, &inputs, true).unwrap();
+        let mut held = memory.borrow_mut();
+        let mut checks = Checks::open(&out, root, &inputs, true, in_memory.then_some(&mut *held)).unwrap();
         crate::check_light_since(root, today().succ_opt().unwrap(), &mut checks).unwrap();
         assert_eq!(checks.taken(), 0);
     }

@@ -190,7 +190,7 @@ fn load_all(
     };
     for (batch, chunk) in slots.chunks_mut(LOAD_BATCH).enumerate() {
         let keeping = checks.as_deref();
-        let lines: Vec<String> = disk::install(|| {
+        let lines: Vec<cache::KeptLine> = disk::install(|| {
             chunk
                 .par_iter_mut()
                 .enumerate()
@@ -205,7 +205,7 @@ fn load_all(
                 .collect()
         });
         if let Some(checks) = checks.as_deref_mut() {
-            lines.iter().for_each(|line| checks.keep(line));
+            lines.into_iter().for_each(|line| checks.keep(line));
         }
     }
     slots

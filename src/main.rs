@@ -47,7 +47,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::New(args) => return new(cli, args, today),
         Command::Import { from: decreg::cli::ImportFrom::Moderngov(args) } => return import(cli, args, today),
         Command::Serve { port } => {
-            decreg::serve::serve(&cli.root, *port, today, |url| {
+            decreg::serve::serve(&cli.root, *port, today, cli.verbose, |url| {
                 println!("serving the register at {url} (Ctrl-C to stop)");
                 let _ = std::io::stdout().flush();
             })

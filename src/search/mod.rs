@@ -35,7 +35,7 @@ const MAX_WEIGHT: u8 = 15;
 /// word (folded, so letters and digits only) followed by its weight, a
 /// byte below 16: a build of 100,000 decisions makes and keeps millions of
 /// them, and one allocation a decision is far cheaper than one a word.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Terms(Vec<u8>);
 
 impl Terms {

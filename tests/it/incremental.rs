@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The site and reports `out` holds.
-fn published(out: &Path) -> BTreeMap<String, Vec<u8>> {
+fn published_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = output_files(&out.join("site"));
     files.extend(output_files(&out.join("reports")).into_iter().map(|(k, v)| (format!("reports folder/{k}"), v)));
     files
@@ -25,7 +25,7 @@ fn same_as_from_nothing(root: &Path, extra: &[&str]) {
     let mut args = vec!["--out", fresh.path().to_str().unwrap()];
     args.extend_from_slice(extra);
     build(root, &args);
-    let (mine, theirs) = (published(&root.join("output")), published(fresh.path()));
+    let (mine, theirs) = (published_files(&root.join("output")), published_files(fresh.path()));
     assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
     for (name, bytes) in &mine {
         assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
@@ -110,7 +110,7 @@ fn an_edit_reaches_every_file_that_shows_it_and_leaves_nothing_of_the_old_text()
     build(root, &["--no-pdf"]);
     // a second build, so that the next starts from the output of the first
     build(root, &["--no-pdf", "--force"]);
-    let site = || published(&root.join("output"));
+    let site = || published_files(&root.join("output"));
     let holds = |files: &BTreeMap<String, Vec<u8>>, text: &str| {
         files.iter().filter(|(_, b)| b.windows(text.len()).any(|w| w == text.as_bytes())).count()
     };
@@ -158,11 +158,11 @@ fn a_build_with_skipped_records_publishes_what_a_build_of_the_valid_ones_does() 
     edit(root, EDUCATION, "title: ", "title:\n  - not a title\n");
     let o = decreg(root, &["build", "--no-pdf", "--keep-going"]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    let mine = published(&root.join("output"));
+    let mine = published_files(&root.join("output"));
     std::fs::remove_file(root.join(EDUCATION)).unwrap();
     let fresh = tempfile::tempdir().unwrap();
     build(root, &["--no-pdf", "--out", fresh.path().to_str().unwrap()]);
-    let theirs = published(fresh.path());
+    let theirs = published_files(fresh.path());
     assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
     for (name, bytes) in &mine {
         assert!(bytes == &theirs[name], "{name} differs from a build of the valid records alone");
@@ -306,6 +306,24 @@ fn build_on(root: &Path, day: chrono::NaiveDate, args: &[&str]) -> bool {
     o.status.success()
 }
 
+/// Builds as `decreg serve` does, in this process, holding what each
+/// build leaves in `memory` for the next: into `<root>/held-output`,
+/// without PDFs. Whether it published.
+fn build_holding(root: &Path, day: chrono::NaiveDate, memory: &mut decreg::cache::Memory) -> bool {
+    let plan = decreg::cli::BuildPlan {
+        root: root.to_path_buf(),
+        out: root.join("held-output"),
+        today: day,
+        keep_going: false,
+        pdf: false,
+        force: false,
+        progress: std::sync::Arc::new(decreg::output::Silent),
+    };
+    let inputs = decreg::stamp::take(root, day, false);
+    let built = decreg::build::build_from(&plan, inputs, std::time::Instant::now(), Some(memory)).unwrap();
+    built.published || built.up_to_date.is_some()
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig {
         cases: std::env::var("DECREG_EDIT_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(12),
@@ -313,7 +331,9 @@ proptest::proptest! {
     })]
 
     /// Whatever the edits, each build publishes what a build from nothing
-    /// of the same register publishes, byte for byte.
+    /// of the same register publishes, byte for byte: a `decreg build`
+    /// each time, and a build holding the last one's results in memory
+    /// as `serve` does.
     #[test]
     fn any_sequence_of_edits_publishes_what_a_build_from_nothing_does(
         changes in proptest::collection::vec(change(), 3..8)
@@ -321,26 +341,34 @@ proptest::proptest! {
         let reg = copy_register(&repo());
         let root = reg.path();
         let mut day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut memory = decreg::cache::Memory::default();
         assert!(build_on(root, day, &[]));
+        assert!(build_holding(root, day, &mut memory));
         for (n, change) in changes.iter().enumerate() {
             apply(root, change, &mut day, n);
-            if !build_on(root, day, &[]) {
+            let published = build_on(root, day, &[]);
+            proptest::prop_assert_eq!(build_holding(root, day, &mut memory), published);
+            if !published {
                 continue; // an edit with an error publishes nothing
             }
             let fresh = tempfile::tempdir().unwrap();
             assert!(build_on(root, day, &["--out", fresh.path().to_str().unwrap()]));
-            let (mine, theirs) = (published(&root.join("output")), published(fresh.path()));
-            let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
-            proptest::prop_assert_eq!(names(&mine), names(&theirs), "after {:?}", &changes[..=n]);
-            for (name, bytes) in &mine {
-                proptest::prop_assert!(
-                    bytes == &theirs[name],
-                    "{} differs after {:?}:\n{}\n---\n{}",
-                    name,
-                    &changes[..=n],
-                    String::from_utf8_lossy(bytes),
-                    String::from_utf8_lossy(&theirs[name])
-                );
+            let theirs = published_files(fresh.path());
+            for out in ["output", "held-output"] {
+                let mine = published_files(&root.join(out));
+                let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+                proptest::prop_assert_eq!(names(&mine), names(&theirs), "{} after {:?}", out, &changes[..=n]);
+                for (name, bytes) in &mine {
+                    proptest::prop_assert!(
+                        bytes == &theirs[name],
+                        "{}/{} differs after {:?}:\n{}\n---\n{}",
+                        out,
+                        name,
+                        &changes[..=n],
+                        String::from_utf8_lossy(bytes),
+                        String::from_utf8_lossy(&theirs[name])
+                    );
+                }
             }
         }
     }
@@ -374,7 +402,7 @@ fn a_build_killed_midway_leaves_the_next_to_publish_what_a_build_from_nothing_do
     assert!(build_on(&reg, day, &[]));
     let fresh = tempfile::tempdir().unwrap();
     assert!(build_on(&reg, day, &["--out", fresh.path().to_str().unwrap()]));
-    let (mine, theirs) = (published(&reg.join("output")), published(fresh.path()));
+    let (mine, theirs) = (published_files(&reg.join("output")), published_files(fresh.path()));
     assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
     for (name, bytes) in &mine {
         assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");

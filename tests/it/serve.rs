@@ -23,14 +23,16 @@ fn serve_previews_and_rebuilds_on_change() {
     std::fs::copy(fixture("forms/register.yaml"), reg.join("register.yaml")).unwrap();
     let record = reg.join("decisions/as-markdown.md");
     std::fs::copy(fixture("forms/decisions/as-markdown.md"), &record).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decreg"))
-        .args(["--root", reg.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = Serving(
+        std::process::Command::new(env!("CARGO_BIN_EXE_decreg"))
+            .args(["--root", reg.to_str().unwrap(), "--today", TODAY, "serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://127.0.0.1:"))
@@ -69,9 +71,48 @@ fn serve_previews_and_rebuilds_on_change() {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let _ = child.kill();
-    let _ = child.wait();
     assert!(shown, "the edited title was not shown within 15 s");
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert!(reported, "the error was not reported");
+    same_as_a_build_from_nothing(reg);
+
+    // the third build starts from what the second left in memory
+    let version = get(&addr, "/__decreg/version").1;
+    std::fs::remove_file(reg.join("decisions/broken.md")).unwrap();
+    let text = std::fs::read_to_string(&record).unwrap().replace("Kiosk Licence", "Kiosk Lease");
+    std::fs::write(&record, text).unwrap();
+    let started = Instant::now();
+    while get(&addr, "/__decreg/version").1 == version && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // the two changes may come to two builds: the last has no errors
+    while get(&addr, "/__decreg/errors").1.contains("front-matter") && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(get(&addr, "/decisions/as-markdown/").1.contains("Kiosk Lease at Hoglands Park"));
+    same_as_a_build_from_nothing(reg);
+}
+
+/// The preview, stopped however the test ends.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Asserts that the preview's site is, byte for byte, what `decreg build
+/// --keep-going` makes from nothing of the same register.
+fn same_as_a_build_from_nothing(reg: &std::path::Path) {
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().to_str().unwrap();
+    let o = decreg(reg, &["build", "--no-pdf", "--keep-going", "--out", out]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&o.stderr));
+    let (preview, theirs) = (output_files(&reg.join("output/preview/site")), output_files(&fresh.path().join("site")));
+    assert_eq!(preview.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    for (name, bytes) in &preview {
+        assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
+    }
 }
