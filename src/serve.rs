@@ -162,8 +162,10 @@ fn watch(
     let mut watcher = Watcher::new(root, told);
     let mut look = Duration::ZERO;
     loop {
-        let told = watcher.as_mut().is_some_and(|w| w.wait(&changes));
-        if !told {
+        // told of changes, a look now and then still: a system may miss
+        // some (a network drive, or Wine, which tells of none)
+        let watching = watcher.as_mut().is_some_and(|w| w.wait(&changes, pause_after(look) * WATCHED_LOOKS_RARER));
+        if !watching {
             watcher = None;
             std::thread::sleep(pause_after(look));
         }
@@ -180,6 +182,10 @@ fn watch(
         }
     }
 }
+
+/// How much rarer the looks for changes are while the system tells of
+/// them: every 4 s on a small register, every 45 s at 100,000 decisions.
+const WATCHED_LOOKS_RARER: u32 = 10;
 
 /// What the operating system is asked to tell of: the register's file
 /// and the folders a build reads, each as it comes to be.
@@ -227,10 +233,14 @@ impl Watcher {
     }
 
     /// Waits for a change, then for the burst it starts to end (an editor
-    /// saves a file in several steps); `false` when watching has stopped.
-    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<()>) -> bool {
-        if changes.recv().is_err() {
-            return false;
+    /// saves a file in several steps), or for `at_most`; `false` when
+    /// watching has stopped.
+    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<()>, at_most: Duration) -> bool {
+        use std::sync::mpsc::RecvTimeoutError;
+        match changes.recv_timeout(at_most) {
+            Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => return true,
+            Ok(()) => {}
         }
         while changes.recv_timeout(Duration::from_millis(25)).is_ok() {}
         // a folder made since (the first record's) is watched from now
