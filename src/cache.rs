@@ -432,7 +432,8 @@ pub struct Checks {
     /// The record files' facts, as this build took them.
     facts: FxHashMap<PathBuf, String>,
     /// The kept results of files as they are now, with their line's number
-    /// in the kept file.
+    /// in the kept file; when held in memory for the next build (see
+    /// [`Memory`]), this check's own results join them.
     earlier: FxHashMap<PathBuf, (Checked, usize)>,
     /// Which lines of the kept file were taken (the others are left out
     /// when it is written anew).
@@ -441,9 +442,8 @@ pub struct Checks {
     taken: usize,
     /// Where this check's results go (`None`: nowhere).
     keeping: Option<Keeping>,
-    /// This check's results, with their lines, when held in memory for
-    /// the next build (see [`Memory`]).
-    remembering: Option<FxHashMap<PathBuf, (Checked, usize)>>,
+    /// Whether `earlier` is held in memory for the next build.
+    remembering: bool,
 }
 
 /// One record file's result, for the kept file and for memory.
@@ -496,7 +496,7 @@ impl Checks {
     ) -> Result<Checks, Error> {
         let facts = record_facts(root, inputs);
         let kept_file = out.join(CHECKS);
-        let remembering = memory.as_ref().map(|_| FxHashMap::default());
+        let remembering = memory.is_some();
         // held in memory in the same context, and the file they stand for
         // still there to be added to: taken as it would be read
         let bytes = std::fs::metadata(&kept_file).ok().map(|m| m.len());
@@ -504,10 +504,10 @@ impl Checks {
             .filter(|m| m.context == Some(inputs.context) && (m.lines.is_none() || m.bytes == bytes))
             .map(std::mem::take);
         let kept = match held {
-            Some(m) => KeptChecks {
-                earlier: m.results.into_iter().filter(|(p, (c, _))| facts.get(p) == Some(&c.facts)).collect(),
-                lines: m.lines,
-            },
+            Some(mut m) => {
+                m.results.retain(|p, (c, _)| facts.get(p) == Some(&c.facts));
+                KeptChecks { earlier: m.results, lines: m.lines }
+            }
             None => read_kept(&kept_file, inputs.context, &facts),
         };
         let keeping = match (keep, kept.lines) {
@@ -520,24 +520,36 @@ impl Checks {
         Ok(Checks { context, facts, earlier: kept.earlier, taken_lines, taken: 0, keeping, remembering })
     }
 
-    /// The kept result for `rel`, when its file is as it was then (kept
-    /// again for the next build).
-    pub(crate) fn take(&mut self, rel: &Path) -> Option<(crate::Loaded, crate::CheckedFile)> {
-        let (c, line) = self.earlier.remove(rel)?;
-        self.taken += 1;
-        if let Some(taken) = self.taken_lines.get_mut(line) {
-            *taken = true;
-        }
-        let (diags, file) = (c.diags.clone(), crate::CheckedFile { len: c.len, hash: c.hash });
-        let record = match &mut self.remembering {
-            Some(held) => {
-                let record = c.record.clone().into_record();
-                held.insert(rel.to_path_buf(), (c, line));
-                record
+    /// The kept result of each of `files` that is as it was then (kept
+    /// again for the next build), in order; `None` for the others. Made
+    /// on every core: when held in memory, each record is a copy.
+    pub(crate) fn take_all(&mut self, files: &[PathBuf]) -> Vec<Option<(crate::Loaded, crate::CheckedFile)>> {
+        use rayon::prelude::*;
+        let file = |c: &Checked| crate::CheckedFile { len: c.len, hash: c.hash };
+        let mark = |lines: &mut Vec<bool>, line: usize| {
+            if let Some(taken) = lines.get_mut(line) {
+                *taken = true;
             }
-            None => c.record.into_record(),
         };
-        Some(((Some(record), diags), file))
+        let taken: Vec<_> = if self.remembering {
+            let earlier = &self.earlier;
+            let copy = |rel: &PathBuf| {
+                earlier.get(rel).map(|(c, _)| ((Some(c.record.clone().into_record()), c.diags.clone()), file(c)))
+            };
+            let taken = files.par_iter().map(copy).collect();
+            files.iter().filter_map(|rel| earlier.get(rel)).for_each(|(_, line)| mark(&mut self.taken_lines, *line));
+            taken
+        } else {
+            let out: Vec<_> = files.iter().map(|rel| self.earlier.remove(rel)).collect();
+            out.iter().flatten().for_each(|(_, line)| mark(&mut self.taken_lines, *line));
+            let moved = |(c, _): (Checked, usize)| {
+                let file = file(&c);
+                ((Some(c.record.into_record()), c.diags), file)
+            };
+            out.into_par_iter().map(|t| t.map(moved)).collect()
+        };
+        self.taken += taken.iter().flatten().count();
+        taken
     }
 
     /// How many files were not read again.
@@ -556,7 +568,7 @@ impl Checks {
         loaded: &crate::Loaded,
         file: Option<crate::CheckedFile>,
     ) -> Option<KeptLine> {
-        if self.keeping.is_none() && self.remembering.is_none() {
+        if self.keeping.is_none() && !self.remembering {
             return None;
         }
         let (facts, file) = (self.facts.get(rel)?, file?);
@@ -586,8 +598,8 @@ impl Checks {
         if let Some(keeping) = &mut self.keeping {
             keeping.line(&line.json);
         }
-        if let Some(held) = &mut self.remembering {
-            held.insert(line.checked.source.clone(), (line.checked, number));
+        if self.remembering {
+            self.earlier.insert(line.checked.source.clone(), (line.checked, number));
         }
     }
 
@@ -595,7 +607,8 @@ impl Checks {
     /// written anew once most of its lines are of files changed since.
     /// Held in `memory` too, when the check was opened with it.
     pub fn finish(self, memory: Option<&mut CheckMemory>) -> Result<(), Error> {
-        let (context, results) = (self.context, self.remembering.unwrap_or_default());
+        let context = self.context;
+        let results = if self.remembering { self.earlier } else { FxHashMap::default() };
         // what memory holds from here: the results and the kept file's
         // lines, or nothing when the file's lines have moved
         let held = |lines: Option<Option<usize>>, kept: Option<&Path>| {

@@ -175,9 +175,10 @@ fn load_all(
     mut checks: Option<&mut cache::Checks>,
 ) -> Vec<Option<FileChecked>> {
     let mut slots: Vec<Option<FileChecked>> = match checks.as_deref_mut() {
-        Some(checks) => files
-            .iter()
-            .map(|rel| checks.take(rel).map(|(loaded, file)| FileChecked { loaded, file: Some(file) }))
+        Some(checks) => checks
+            .take_all(files)
+            .into_iter()
+            .map(|taken| taken.map(|(loaded, file)| FileChecked { loaded, file: Some(file) }))
             .collect(),
         None => files.iter().map(|_| None).collect(),
     };
