@@ -184,10 +184,11 @@ fn write_site(
             &staging,
             &mut index,
             &mut |summary, key, terms| {
+                keeper.add(&summary.id, key, summary, &terms)?;
                 if let Some(next) = &mut next {
-                    next.add(&summary.id, key, summary, terms);
+                    next.add(key, summary.clone(), terms);
                 }
-                keeper.add(&summary.id, key, summary, terms)
+                Ok(())
             },
         )?;
         kept_pages = Some((keeper.finish()?, next));

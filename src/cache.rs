@@ -71,9 +71,9 @@ impl PageMemory {
         Some((made.summary.clone(), made.terms.clone()))
     }
 
-    /// Holds what `id`'s page, made from `key`, gave.
-    pub fn add(&mut self, id: &str, key: u64, summary: &Summary, terms: &Terms) {
-        self.pages.insert(id.to_string(), PageMade { key, summary: summary.clone(), terms: terms.clone() });
+    /// Holds what a decision's page, made from `key`, gave.
+    pub fn add(&mut self, key: u64, summary: Summary, terms: Terms) {
+        self.pages.insert(summary.id.clone(), PageMade { key, summary, terms });
     }
 }
 

@@ -42,7 +42,10 @@ const KEYS_DIR: &str = ".cache/keys";
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
-    written: Mutex<BTreeSet<String>>,
+    /// The files written or kept, as they come (a set only once all have:
+    /// a sorted list is built in one pass, where a set added to under its
+    /// lock, 200,000 times at 100,000 decisions, kept both cores waiting).
+    written: Mutex<Vec<String>>,
     /// The files the folder held when this build took it, as its marker
     /// listed them (`None`: not known, so [`Staging::publish`] looks).
     held: Option<Vec<String>>,
@@ -88,7 +91,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
-            written: Mutex::new(BTreeSet::new()),
+            written: Mutex::new(Vec::new()),
             held,
             previous,
             keys: Mutex::new(Vec::new()),
@@ -110,7 +113,7 @@ impl Staging {
     /// Keeps `rel`, which the folder holds as made from `key` (see
     /// [`Staging::holds`]), as if written again.
     pub fn keep(&self, rel: &str, key: u64) {
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
         self.progress.file_written();
     }
@@ -136,7 +139,7 @@ impl Staging {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
         write_over(&path, bytes).map_err(|e| Error::io(&path, &e))?;
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         self.progress.file_written();
         Ok(())
     }
@@ -148,7 +151,7 @@ impl Staging {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
         copy_over(from, &path)?;
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         Ok(())
     }
 
@@ -173,7 +176,8 @@ impl Staging {
     /// place. The previous folder is kept beside it, as the next build's
     /// starting point, only after the new one is in place.
     pub fn publish(self) -> Result<(), Error> {
-        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let written: BTreeSet<String> =
+            self.written.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect();
         match &self.held {
             Some(held) => remove_held_unwritten(&self.dir, held, &written)?,
             None => remove_unwritten(&self.dir, &written)?,

@@ -45,8 +45,9 @@ pub trait PageSources: Sync {
     fn documents(&self) -> &crate::load::Documents;
 }
 
-/// Told of every decision's page, in listing order, as the index is.
-pub type OnPage<'f> = dyn FnMut(&Summary, u64, &search::Terms) -> Result<(), Error> + Send + 'f;
+/// Told of every decision's page made from a key, in listing order, as the
+/// index is, and given its search terms once the index has them.
+pub type OnPage<'f> = dyn FnMut(&Summary, u64, search::Terms) -> Result<(), Error> + Send + 'f;
 
 /// Decision pages rendered at a time: enough to keep both cores busy, few
 /// enough that a 100,000-decision register is never held as pages.
@@ -80,10 +81,10 @@ pub fn write_decision_pages(
     let mut add = |done: Vec<Made>| -> Result<(), Error> {
         for page in done {
             made_anew += usize::from(page.made_anew);
+            index.add(&page.terms);
             if let Some(key) = page.key {
-                on_page(&page.summary, key, &page.terms)?;
+                on_page(&page.summary, key, page.terms)?;
             }
-            index.add(page.terms);
             summaries.push(page.summary);
         }
         Ok(())

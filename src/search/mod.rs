@@ -213,7 +213,7 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     /// Adds the next decision (numbered in the order added).
-    pub fn add(&mut self, terms: Terms) {
+    pub fn add(&mut self, terms: &Terms) {
         let doc = self.docs;
         for (term, weight) in terms.iter() {
             match self.terms.get_mut(term) {
