@@ -328,8 +328,7 @@ fn copy_documents(root: &Path, records: &[&Record], out: &Staging) -> Result<(),
             };
             let rel = format!("documents/{path}");
             if out.holds(&rel, key) {
-                out.keep(&rel, key);
-                Ok(())
+                out.keep(&rel, key)
             } else {
                 out.copy_keyed(&rel, key, &from)
             }

@@ -50,8 +50,14 @@ pub struct Staging {
     /// listed them (`None`: not known, so [`Staging::publish`] looks).
     held: Option<Vec<String>>,
     /// The keys of the files the folder held when this build took it
-    /// (the output of the build before last); empty for a new folder.
+    /// (the output of the build before last); for a new folder, those of
+    /// the published one, whose files it takes as they are (`linked`).
     previous: HashMap<String, u64>,
+    /// Where a file kept as it is comes from, when not from the folder
+    /// itself: the published folder, for a build with no output of the
+    /// build before last (the second build ever, or the first after
+    /// `--force`) that would otherwise make every file again.
+    linked: Option<PathBuf>,
     /// The keys of the files this build wrote or kept.
     keys: Mutex<Vec<(String, u64)>>,
     progress: Arc<dyn Progress>,
@@ -82,9 +88,14 @@ impl Staging {
         // every inode freed in the last minutes when it makes a new one).
         let spare = spare_of(target);
         let mut previous = take_keys(&keys_of(target, true))?;
+        let mut linked = None;
         if fs::rename(&spare, &dir).is_err() {
-            // no spare: its keys, if any, hold for nothing here
-            previous.clear();
+            // no spare: its keys, if any, hold for nothing here; the
+            // published folder's files are taken from it instead, where a
+            // file may have two names (a copy each would cost Windows
+            // more than making the files again)
+            previous = if cfg!(unix) { read_keys(&keys_of(target, false)) } else { HashMap::new() };
+            linked = (!previous.is_empty()).then(|| target.to_path_buf());
             fs::create_dir(&dir).map_err(|e| Error::io(&dir, &e))?;
         }
         let held = take_marker(&dir)?;
@@ -94,6 +105,7 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             held,
             previous,
+            linked,
             keys: Mutex::new(Vec::new()),
             progress: Arc::new(Silent),
         })
@@ -112,10 +124,18 @@ impl Staging {
 
     /// Keeps `rel`, which the folder holds as made from `key` (see
     /// [`Staging::holds`]), as if written again.
-    pub fn keep(&self, rel: &str, key: u64) {
+    pub fn keep(&self, rel: &str, key: u64) -> Result<(), Error> {
+        if let Some(from) = &self.linked {
+            let path = self.path_of(rel)?;
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+            }
+            link_or_copy(&from.join(rel), &path).map_err(|e| Error::io(&path, &e))?;
+        }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
         self.progress.file_written();
+        Ok(())
     }
 
     /// Writes `rel`, made from `key`.
@@ -337,13 +357,44 @@ fn write_whole_blocks(file: &mut fs::File, bytes: &[u8], had: u64) -> std::io::R
 }
 
 /// Opens the file at `path` for writing without emptying it; one that
-/// cannot be opened so (e.g. read-only) is replaced by a new one.
+/// cannot be opened so (e.g. read-only), or that is also another file
+/// (see [`link_or_copy`]), is replaced by a new one.
 fn open_over(path: &Path) -> std::io::Result<fs::File> {
     let open = || fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
-    open().or_else(|e| match fs::remove_file(path) {
+    let file = open().or_else(|e| match fs::remove_file(path) {
         Ok(()) => open(),
         Err(_) => Err(e),
-    })
+    })?;
+    if !shared(&file) {
+        return Ok(file);
+    }
+    drop(file);
+    fs::remove_file(path)?;
+    open()
+}
+
+/// Makes `to` the file at `from`, as cheaply as the system allows: a
+/// second name for it where files may have several (writing over either
+/// later makes a new file, see [`open_over`]), else a copy.
+fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    fs::copy(from, to).map(|_| ())
+}
+
+/// Whether an open file has other names than the one it was opened by.
+#[cfg(unix)]
+fn shared(file: &fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().is_ok_and(|m| m.nlink() > 1)
+}
+
+/// Windows: decreg gives no file two names there ([`link_or_copy`] copies).
+#[cfg(not(unix))]
+fn shared(_: &fs::File) -> bool {
+    false
 }
 
 /// Files copied through memory (and so written as [`write_over`] writes)
@@ -421,12 +472,19 @@ fn forget(path: &Path) -> Result<(), Error> {
 fn take_keys(path: &Path) -> Result<HashMap<String, u64>, Error> {
     let Ok(text) = fs::read_to_string(path) else { return Ok(HashMap::new()) };
     forget(path)?;
-    let keys = text
-        .lines()
+    Ok(keys_in(&text))
+}
+
+/// The keys kept at `path`, if any.
+fn read_keys(path: &Path) -> HashMap<String, u64> {
+    fs::read_to_string(path).map(|text| keys_in(&text)).unwrap_or_default()
+}
+
+fn keys_in(text: &str) -> HashMap<String, u64> {
+    text.lines()
         .filter_map(|l| l.split_once('\t'))
         .filter_map(|(key, rel)| Some((rel.to_string(), u64::from_str_radix(key, 16).ok()?)))
-        .collect();
-    Ok(keys)
+        .collect()
 }
 
 /// Removes the files under `dir` that are not in `written` (what an
@@ -710,13 +768,15 @@ mod tests {
         s.write("b.html", b"no key").unwrap();
         s.publish().unwrap();
         let s = Staging::new(&target).unwrap();
-        assert!(!s.holds("a.html", 1), "a new folder holds nothing");
+        // a new folder holds what the published one does, where a file
+        // can have two names
+        assert_eq!(s.holds("a.html", 1), cfg!(unix));
         s.write_keyed("a.html", 2, b"made from 2").unwrap();
         s.publish().unwrap();
         // the third build starts from the first's folder
         let s = Staging::new(&target).unwrap();
         assert!(s.holds("a.html", 1) && !s.holds("a.html", 2) && !s.holds("b.html", 0));
-        s.keep("a.html", 1);
+        s.keep("a.html", 1).unwrap();
         s.publish().unwrap();
         assert_eq!(fs::read(target.join("a.html")).unwrap(), b"made from 1");
         assert!(!target.join("b.html").exists(), "a file neither written nor kept goes");
@@ -816,6 +876,41 @@ mod tests {
         s.publish().unwrap();
         let left: Vec<_> = fs::read_dir(target.join("decisions")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left, ["d3"], "the pages not written, and their folders, are gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_second_build_takes_the_published_files_and_never_writes_into_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("site");
+        let s = Staging::new(&target).unwrap();
+        s.write_keyed("decisions/a/index.html", 1, b"page a, made from 1").unwrap();
+        s.write_keyed("b.html", 7, b"page b").unwrap();
+        s.write("c.html", b"no key").unwrap();
+        s.publish().unwrap();
+        // no output of a build before last: the published files are kept
+        let s = Staging::new(&target).unwrap();
+        assert!(s.holds("decisions/a/index.html", 1) && s.holds("b.html", 7) && !s.holds("c.html", 0));
+        s.keep("decisions/a/index.html", 1).unwrap();
+        s.write_keyed("b.html", 8, b"page b, made from 8").unwrap();
+        s.publish().unwrap();
+        assert_eq!(fs::read(target.join("decisions/a/index.html")).unwrap(), b"page a, made from 1");
+        assert!(!target.join("c.html").exists());
+        // the third starts from the first's folder, whose page a is the
+        // published one under another name: writing it makes a new file
+        let s = Staging::new(&target).unwrap();
+        assert!(s.holds("b.html", 7), "the first build's own page b");
+        s.write_keyed("decisions/a/index.html", 2, b"page a, made from 2").unwrap();
+        s.keep("b.html", 7).unwrap();
+        assert_eq!(
+            fs::read(target.join("decisions/a/index.html")).unwrap(),
+            b"page a, made from 1",
+            "the published page is as it was until the swap"
+        );
+        s.publish().unwrap();
+        assert_eq!(fs::read(target.join("decisions/a/index.html")).unwrap(), b"page a, made from 2");
+        assert_eq!(fs::read(target.join("b.html")).unwrap(), b"page b");
+        assert_eq!(fs::read(spare_of(&target).join("decisions/a/index.html")).unwrap(), b"page a, made from 1");
     }
 
     #[test]

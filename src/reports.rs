@@ -42,14 +42,14 @@ struct Placed {
 impl ReportsOut<'_> {
     /// Keeps the PDF where both folders hold it as made from `key`; false
     /// when either does not (or it has no key), and it must be written.
-    fn kept(&self, at: &Placed, key: Option<u64>) -> bool {
+    fn kept(&self, at: &Placed, key: Option<u64>) -> Result<bool, Error> {
         let Some(key) = key.filter(|&k| self.site.holds(&at.in_site, k) && self.reports.holds(&at.in_reports, k))
         else {
-            return false;
+            return Ok(false);
         };
-        self.site.keep(&at.in_site, key);
-        self.reports.keep(&at.in_reports, key);
-        true
+        self.site.keep(&at.in_site, key)?;
+        self.reports.keep(&at.in_reports, key)?;
+        Ok(true)
     }
 
     /// Writes the PDF into both folders, under `key` where it has one.
@@ -98,7 +98,7 @@ pub fn write_public_reports(
             .map(|r| {
                 let at = Placed { in_site: format!("reports/{}.pdf", r.id), in_reports: format!("{}.pdf", r.id) };
                 let key = out.keys.report(r);
-                if out.kept(&at, key) {
+                if out.kept(&at, key)? {
                     return Ok((r.id.as_str(), Made::Kept));
                 }
                 let whole = reader.whole(r)?;
@@ -196,7 +196,7 @@ pub fn write_lists(
                     in_reports: format!("meetings/{slug}.pdf"),
                 };
                 let key = list_key(slug, m.items.iter().map(|r| out.keys.report(r)));
-                if out.kept(&at, key) {
+                if out.kept(&at, key)? {
                     return Ok((name, Made::Kept));
                 }
                 let views = m

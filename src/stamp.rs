@@ -47,10 +47,10 @@ pub struct Facts {
 }
 
 impl Inputs {
-    fn new(context: u64, records: Vec<(PathBuf, Facts)>) -> Inputs {
+    fn new(context: u64, records: Vec<(PathBuf, Facts)>, root: &Path) -> Inputs {
         let mut all = rustc_hash::FxHasher::default();
         context.hash(&mut all);
-        hash_tree(&records, &mut all);
+        hash_tree(&records, root, &mut all);
         Inputs { context, records, fingerprint: all.finish() }
     }
 
@@ -61,11 +61,12 @@ impl Inputs {
 
 /// Hashes a tree's paths by their bytes (`Path`'s own hash parses every
 /// path into components, a third of an up-to-date check at 100,000 files;
-/// the fast hash is for the same reason).
-fn hash_tree(tree: &[(PathBuf, Facts)], h: &mut impl Hasher) {
+/// the fast hash is for the same reason), from `root`: the same register
+/// named another way (`--root .`, a whole path) is the same input.
+fn hash_tree(tree: &[(PathBuf, Facts)], root: &Path, h: &mut impl Hasher) {
     tree.len().hash(h);
     for (p, facts) in tree {
-        hash_path(p, h);
+        hash_path(p.strip_prefix(root).unwrap_or(p), h);
         facts.hash(h);
     }
 }
@@ -93,10 +94,10 @@ pub fn take(root: &Path, today: NaiveDate, pdf: bool) -> Inputs {
     for (dir, facts) in ["documents", "templates"].iter().zip(others) {
         dir.hash(&mut h);
         let mut tree = rustc_hash::FxHasher::default();
-        hash_tree(&facts, &mut tree);
+        hash_tree(&facts, root, &mut tree);
         tree.finish().hash(&mut h);
     }
-    Inputs::new(h.finish(), records)
+    Inputs::new(h.finish(), records, root)
 }
 
 /// The inputs' fingerprint joined with the output as it stands: a build
@@ -207,8 +208,14 @@ mod tests {
         std::fs::write(root.join("decisions/2024/a.md"), "one").unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let inputs = |root: &Path, day, pdf| take(root, day, pdf).fingerprint();
+        std::fs::create_dir_all(root.join("documents")).unwrap();
+        std::fs::write(root.join("documents/report.pdf"), "pdf").unwrap();
         let first = inputs(root, day, true);
         assert_eq!(first, inputs(root, day, true), "the same files, the same fingerprint");
+        // the register named another way: by a path with `.` in it
+        let named_otherwise = root.join(".");
+        let other = take(&named_otherwise, day, true);
+        assert_eq!((other.fingerprint(), other.context), (first, take(root, day, true).context));
         assert_ne!(first, inputs(root, day.succ_opt().unwrap(), true), "another day");
         assert_ne!(first, inputs(root, day, false), "other options");
         std::fs::write(root.join("decisions/2024/a.md"), "two!").unwrap();

@@ -128,7 +128,7 @@ fn make_page(
     let key = sources.key(rec, has_pdf);
     if let Some(key) = key.filter(|&k| out.holds(&path, k)) {
         if let Some((summary, terms)) = sources.made(&rec.id, key) {
-            out.keep(&path, key);
+            out.keep(&path, key)?;
             return Ok(Made { summary, terms, key: Some(key), made_anew: false });
         }
     }
@@ -287,7 +287,7 @@ fn write_listing(
         let key = recipes.key(r, &recipe);
         let path = listing_path(l, page);
         if out.holds(&path, key) {
-            out.keep(&path, key);
+            out.keep(&path, key)?;
         } else {
             let (_, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
             out.write_keyed(&path, key, html.as_bytes())?;
@@ -619,7 +619,7 @@ pub fn write_recipe<'s>(
 ) -> Result<(), Error> {
     let key = recipes.key(r, &recipe);
     match recipe.path().filter(|path| out.holds(path, key)) {
-        Some(path) => out.keep(&path, key),
+        Some(path) => out.keep(&path, key)?,
         None => {
             let (path, text) = remade(r, &recipe, summary)?;
             out.write_keyed(&path, key, text.as_bytes())?;

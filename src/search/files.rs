@@ -121,8 +121,7 @@ impl IndexFile {
 
     fn write(&self, out: &Staging) -> Result<(), Error> {
         if out.holds(&self.name, self.key) {
-            out.keep(&self.name, self.key);
-            Ok(())
+            out.keep(&self.name, self.key)
         } else {
             out.write_keyed(&self.name, self.key, &gzip(&self.raw))
         }

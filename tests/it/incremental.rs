@@ -49,13 +49,18 @@ fn each_full_build_makes_only_what_changed_and_publishes_what_a_build_from_nothi
     let first = build(root, &[]);
     assert!(!first.contains("as they were"), "the first build makes every page: {first}");
 
-    // A new decision maker moves a decision between listings: a full build.
-    // It starts from the output of the build before last (none yet), so
-    // it makes every page again.
+    // A new decision maker moves a decision between listings. There is
+    // no output of a build before last yet: the second build takes the
+    // published pages that still hold (on Unix, where a file may have two
+    // names; Windows makes them all again).
     let text = std::fs::read_to_string(root.join(EDUCATION)).unwrap();
     let maker = text.lines().find(|l| l.starts_with("decision_maker:")).unwrap().to_string();
     edit(root, EDUCATION, &maker, "decision_maker: Cabinet Member for Education");
-    build(root, &[]);
+    let said = build(root, &[]);
+    if cfg!(unix) {
+        let (made, kept) = pages(&said);
+        assert!(kept > 0 && made < 11, "{said}");
+    }
     same_as_from_nothing(root, &[]);
 
     // The next full build starts from the first build's output: the two
