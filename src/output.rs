@@ -55,8 +55,8 @@ pub struct Staging {
     previous: HashMap<String, u64>,
     /// Where a file kept as it is comes from, when not from the folder
     /// itself: the published folder, for a build with no output of the
-    /// build before last (the second build ever, or the first after
-    /// `--force`) that would otherwise make every file again.
+    /// build before last (the second build ever, or one after the spare
+    /// was removed) that would otherwise make every file again.
     linked: Option<PathBuf>,
     /// The keys of the files this build wrote or kept.
     keys: Mutex<Vec<(String, u64)>>,
@@ -119,7 +119,8 @@ impl Staging {
 
     /// Whether the folder holds `rel` as made from `key` already.
     pub fn holds(&self, rel: &str, key: u64) -> bool {
-        self.previous.get(rel) == Some(&key)
+        // a published file removed by hand since is made again
+        self.previous.get(rel) == Some(&key) && self.linked.as_ref().is_none_or(|from| from.join(rel).is_file())
     }
 
     /// Keeps `rel`, which the folder holds as made from `key` (see
@@ -130,7 +131,8 @@ impl Staging {
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
             }
-            link_or_copy(&from.join(rel), &path).map_err(|e| Error::io(&path, &e))?;
+            let from = from.join(rel);
+            link_or_copy(&from, &path).map_err(|e| Error::io(&from, &e))?;
         }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         self.keys.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), key));
@@ -377,6 +379,11 @@ fn open_over(path: &Path) -> std::io::Result<fs::File> {
 /// second name for it where files may have several (writing over either
 /// later makes a new file, see [`open_over`]), else a copy.
 fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    // never a copy onto a second name of the file itself
+    match fs::remove_file(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     #[cfg(unix)]
     if fs::hard_link(from, to).is_ok() {
         return Ok(());
@@ -552,10 +559,11 @@ fn not_ours(target: &Path) -> Error {
 
 /// Refuses to replace a folder decreg did not write, or one where someone
 /// has since added files of their own. Only the folders changed since the
-/// marker was written are looked into: adding or removing a file changes
-/// its folder's time, and decreg writes the marker last (at 100,000
-/// decisions looking into all 130,000 folders took most of a second of
-/// each build; asking each for its time takes a tenth of that).
+/// marker was written are looked into (see [`changed_at`]): adding or
+/// removing a file changes its folder's time, and decreg writes the
+/// marker last (at 100,000 decisions looking into all 130,000 folders
+/// took most of a second of each build; asking each for its time takes a
+/// tenth of that).
 pub fn ensure_ours(target: &Path) -> Result<(), Error> {
     use rayon::prelude::*;
     let marker = target.join(MARKER);
@@ -578,9 +586,9 @@ pub fn ensure_ours(target: &Path) -> Result<(), Error> {
         }
     }
     let changed = |folder: &str| {
-        let modified = fs::metadata(target.join(folder)).and_then(|m| m.modified()).ok();
-        match (modified, marked_at) {
-            (Some(modified), Some(marked)) => modified + TIME_SLACK > marked,
+        let changed = fs::metadata(target.join(folder)).ok().and_then(|m| changed_at(&m));
+        match (changed, marked_at) {
+            (Some(changed), Some(marked)) => changed + TIME_SLACK > marked,
             _ => true,
         }
     };
@@ -589,6 +597,27 @@ pub fn ensure_ours(target: &Path) -> Result<(), Error> {
         look_into(target, folder, &listed, &folders)?;
     }
     Ok(())
+}
+
+/// When a folder last changed, as far as decreg can trust it: on Unix the
+/// later of its modification time and its status change time, which no
+/// program can set back (`tar`, `rsync -a` and `cp -a` set folders'
+/// modification times to those they copy). `None` elsewhere: Windows does
+/// not give the second, and on FAT does not move a folder's time when a
+/// file is added, so every folder is looked into there.
+fn changed_at(meta: &fs::Metadata) -> Option<std::time::SystemTime> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let status = std::time::UNIX_EPOCH
+            + std::time::Duration::new(u64::try_from(meta.ctime()).ok()?, u32::try_from(meta.ctime_nsec()).ok()?);
+        Some(meta.modified().ok()?.max(status))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// How far apart two times a file system gives may be and still be the
@@ -887,10 +916,14 @@ mod tests {
         s.write_keyed("decisions/a/index.html", 1, b"page a, made from 1").unwrap();
         s.write_keyed("b.html", 7, b"page b").unwrap();
         s.write("c.html", b"no key").unwrap();
+        s.write_keyed("d.html", 9, b"page d").unwrap();
         s.publish().unwrap();
+        // removed by hand from the published folder: made again, not kept
+        fs::remove_file(target.join("d.html")).unwrap();
         // no output of a build before last: the published files are kept
         let s = Staging::new(&target).unwrap();
         assert!(s.holds("decisions/a/index.html", 1) && s.holds("b.html", 7) && !s.holds("c.html", 0));
+        assert!(!s.holds("d.html", 9));
         s.keep("decisions/a/index.html", 1).unwrap();
         s.write_keyed("b.html", 8, b"page b, made from 8").unwrap();
         s.publish().unwrap();
@@ -922,40 +955,35 @@ mod tests {
             s.write(page, b"page").unwrap();
         }
         s.publish().unwrap();
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        let set_time = |rel: &str, t: std::time::SystemTime| {
-            fs::File::open(target.join(rel)).unwrap().set_modified(t).unwrap();
-        };
-        // as the output of a build an hour ago: its marker written last
-        let age = |rel: &str| set_time(rel, hour_ago);
-        for folder in ["", "decisions", "decisions/a", "decisions/b"] {
-            age(folder);
-        }
-        set_time(MARKER, hour_ago + std::time::Duration::from_secs(10));
+        let now = std::time::SystemTime::now();
+        let mark_at = |t: std::time::SystemTime| fs::File::open(target.join(MARKER)).unwrap().set_modified(t).unwrap();
+        let hour = std::time::Duration::from_secs(3600);
         ensure_ours(&target).unwrap();
 
-        // a file added since changes its folder's time, and is found
+        // files added in a folder of decreg's and in a folder of their own
         let theirs = target.join("decisions/b/notes.txt");
         fs::write(&theirs, b"added by hand").unwrap();
+        fs::create_dir(target.join("decisions/c")).unwrap();
+        fs::write(target.join("decisions/c/more.txt"), b"added by hand").unwrap();
+        // a marker written after them: their folders are not looked into
+        // (on Unix; Windows looks into every folder)
+        mark_at(now + hour);
+        assert_eq!(ensure_ours(&target).is_ok(), cfg!(unix));
+        // a marker written before them: both are found
+        mark_at(now - hour);
+        let e = ensure_ours(&target).unwrap_err();
+        assert_eq!(e.path, target.join("decisions/c/more.txt"), "{}", e.what);
+        fs::remove_dir_all(target.join("decisions/c")).unwrap();
         assert_eq!(ensure_ours(&target).unwrap_err().path, theirs);
         fs::remove_file(&theirs).unwrap();
-        age("decisions/b");
         ensure_ours(&target).unwrap();
 
-        // so is one in a folder of its own
-        let theirs = target.join("decisions/c/notes.txt");
-        fs::create_dir(target.join("decisions/c")).unwrap();
-        fs::write(&theirs, b"added by hand").unwrap();
-        assert_eq!(ensure_ours(&target).unwrap_err().path, theirs);
-        fs::remove_dir_all(target.join("decisions/c")).unwrap();
-        age("decisions");
-        ensure_ours(&target).unwrap();
-
-        // a folder whose time was put back is not looked into: the time
-        // is what tells
-        fs::write(target.join("decisions/a/notes.txt"), b"hidden").unwrap();
-        age("decisions/a");
-        ensure_ours(&target).unwrap();
+        // a folder's modification time put back (as `tar` and `rsync -a`
+        // do) hides nothing on Unix: its status change time moved too
+        let hidden = target.join("decisions/a/notes.txt");
+        fs::write(&hidden, b"copied in by rsync -a").unwrap();
+        fs::File::open(target.join("decisions/a")).unwrap().set_modified(now - 2 * hour).unwrap();
+        assert_eq!(ensure_ours(&target).unwrap_err().path, hidden);
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn watch(
     mut memory: Memory,
     verbose: bool,
 ) {
-    let (told, changes) = std::sync::mpsc::channel();
+    let (told, changes) = std::sync::mpsc::channel::<Told>();
     let mut watcher = Watcher::new(root, told);
     let mut look = Duration::ZERO;
     loop {
@@ -199,16 +199,30 @@ struct Watcher {
     armed: Vec<&'static str>,
 }
 
+/// What the operating system told of.
+enum Told {
+    /// A change to something a build reads.
+    Change,
+    /// One of [`WATCHED`] made, removed or replaced: watched anew.
+    Folder,
+}
+
 impl Watcher {
     /// Watches `root` (not what is under it: the output is written there)
     /// and the folders a build reads; `None` when the system cannot.
-    fn new(root: &Path, told: std::sync::mpsc::Sender<()>) -> Option<Watcher> {
+    fn new(root: &Path, told: std::sync::mpsc::Sender<Told>) -> Option<Watcher> {
         use notify::Watcher as _;
+        // the system names what changed by the path watched: a whole one,
+        // whatever `--root` was (`.` by default)
+        let root = &root.canonicalize().ok()?;
+        let at_root = root.to_path_buf();
         let handler = move |event: notify::Result<notify::Event>| {
             // reading a file (the build itself does) is no change
-            if event.is_ok_and(|e| !e.kind.is_access()) {
-                let _ = told.send(());
-            }
+            let Some(event) = event.ok().filter(|e| !e.kind.is_access()) else { return };
+            let _ = match what_changed(&at_root, &event.paths) {
+                Some(what) => told.send(what),
+                None => Ok(()),
+            };
         };
         let mut inner = notify::recommended_watcher(handler).ok()?;
         inner.watch(root, notify::RecursiveMode::NonRecursive).ok()?;
@@ -232,20 +246,61 @@ impl Watcher {
         true
     }
 
+    /// Watches the folders of [`WATCHED`] anew: one replaced (moved away
+    /// and another put in its place) is watched where it is now.
+    fn rearm(&mut self) -> bool {
+        use notify::Watcher as _;
+        for name in std::mem::take(&mut self.armed) {
+            let _ = self.inner.unwatch(&self.root.join(name));
+        }
+        self.arm()
+    }
+
     /// Waits for a change, then for the burst it starts to end (an editor
-    /// saves a file in several steps), or for `at_most`; `false` when
-    /// watching has stopped.
-    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<()>, at_most: Duration) -> bool {
+    /// saves a file in several steps; a copy into `documents/` may go on
+    /// for longer, and is not waited for past a second), or for
+    /// `at_most`; `false` when watching has stopped.
+    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<Told>, at_most: Duration) -> bool {
         use std::sync::mpsc::RecvTimeoutError;
+        let mut folders = false;
         match changes.recv_timeout(at_most) {
             Err(RecvTimeoutError::Disconnected) => return false,
             Err(RecvTimeoutError::Timeout) => return true,
-            Ok(()) => {}
+            Ok(told) => folders |= matches!(told, Told::Folder),
         }
-        while changes.recv_timeout(Duration::from_millis(25)).is_ok() {}
+        let burst = Instant::now();
+        while burst.elapsed() < Duration::from_secs(1) {
+            match changes.recv_timeout(Duration::from_millis(25)) {
+                Ok(told) => folders |= matches!(told, Told::Folder),
+                Err(_) => break,
+            }
+        }
         // a folder made since (the first record's) is watched from now
-        self.arm()
+        if folders {
+            self.rearm()
+        } else {
+            self.arm()
+        }
     }
+}
+
+/// What a change to `paths` is to the preview: in the register's root,
+/// only `register.yaml` and the folders of [`WATCHED`] are read by a
+/// build (a log written there, or the output, is not).
+fn what_changed(root: &Path, paths: &[PathBuf]) -> Option<Told> {
+    let mut what = None;
+    for path in paths {
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let mut parts = rel.components();
+        let (Some(first), rest) = (parts.next(), parts.next()) else { continue };
+        let first = first.as_os_str();
+        if WATCHED.iter().any(|w| first == *w) {
+            what = Some(if rest.is_none() { Told::Folder } else { what.unwrap_or(Told::Change) });
+        } else if first == crate::config::FILE_NAME && rest.is_none() {
+            what = Some(what.unwrap_or(Told::Change));
+        }
+    }
+    what
 }
 
 /// The pause before the next look for changes, given how long the last
@@ -338,6 +393,28 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_what_a_build_reads_is_a_change() {
+        let root = Path::new("/councils/register");
+        let told = |paths: &[&str]| {
+            let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+            match what_changed(root, &paths) {
+                None => "nothing",
+                Some(Told::Change) => "change",
+                Some(Told::Folder) => "folder",
+            }
+        };
+        assert_eq!(told(&["serve.log"]), "nothing", "a log written beside the register");
+        assert_eq!(told(&["output"]), "nothing");
+        assert_eq!(told(&["register.yaml"]), "change");
+        assert_eq!(told(&["decisions/2024/budget.md"]), "change");
+        assert_eq!(told(&["documents/2024/report.pdf"]), "change");
+        assert_eq!(told(&["templates"]), "folder", "a folder made or replaced is watched anew");
+        assert_eq!(told(&["serve.log", "decisions/2024/budget.md"]), "change");
+        assert_eq!(told(&["decisions", "decisions/2024/budget.md"]), "folder");
+        assert!(what_changed(root, &[PathBuf::from("/elsewhere/register.yaml")]).is_none());
+    }
 
     #[test]
     fn a_costly_look_for_changes_waits_longer_before_the_next() {
