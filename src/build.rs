@@ -256,10 +256,7 @@ impl render_html::PageSources for Sources<'_> {
     }
 
     fn made(&self, id: &str, key: u64) -> Option<(render_html::Summary, search::Terms)> {
-        match self.held {
-            Some(held) => held.page(id, key).or_else(|| self.earlier.as_ref()?.page(id, key)),
-            None => self.earlier.as_ref()?.page(id, key),
-        }
+        self.held.and_then(|held| held.page(id, key)).or_else(|| self.earlier.as_ref()?.page(id, key))
     }
 
     fn whole<'r>(&self, r: &'r Record) -> Result<std::borrow::Cow<'r, Record>, Error> {

@@ -310,8 +310,8 @@ const CHECKS: &str = ".cache/checks.jsonl";
 /// What the check made of one record file, kept by the file's size and
 /// time: a file still so is not read again (at 100,000 decisions reading
 /// and checking every file was most of a build after a small change).
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct Checked {
+#[derive(Serialize, Deserialize)]
+struct Checked {
     source: PathBuf,
     /// The file's size and modification time, as `stamp` takes them.
     facts: String,
@@ -526,30 +526,32 @@ impl Checks {
     pub(crate) fn take_all(&mut self, files: &[PathBuf]) -> Vec<Option<(crate::Loaded, crate::CheckedFile)>> {
         use rayon::prelude::*;
         let file = |c: &Checked| crate::CheckedFile { len: c.len, hash: c.hash };
-        let mark = |lines: &mut Vec<bool>, line: usize| {
-            if let Some(taken) = lines.get_mut(line) {
-                *taken = true;
-            }
-        };
-        let taken: Vec<_> = if self.remembering {
+        let taken: Vec<Option<(_, usize)>> = if self.remembering {
+            // held for the next build too: a copy of the record and its problems
             let earlier = &self.earlier;
-            let copy = |rel: &PathBuf| {
-                earlier.get(rel).map(|(c, _)| ((Some(c.record.clone().into_record()), c.diags.clone()), file(c)))
+            let copy = |(c, line): &(Checked, usize)| {
+                (((Some(c.record.clone().into_record()), c.diags.clone()), file(c)), *line)
             };
-            let taken = files.par_iter().map(copy).collect();
-            files.iter().filter_map(|rel| earlier.get(rel)).for_each(|(_, line)| mark(&mut self.taken_lines, *line));
-            taken
+            files.par_iter().map(|rel| earlier.get(rel).map(copy)).collect()
         } else {
             let out: Vec<_> = files.iter().map(|rel| self.earlier.remove(rel)).collect();
-            out.iter().flatten().for_each(|(_, line)| mark(&mut self.taken_lines, *line));
-            let moved = |(c, _): (Checked, usize)| {
+            let moved = |(c, line): (Checked, usize)| {
                 let file = file(&c);
-                ((Some(c.record.into_record()), c.diags), file)
+                (((Some(c.record.into_record()), c.diags), file), line)
             };
             out.into_par_iter().map(|t| t.map(moved)).collect()
         };
-        self.taken += taken.iter().flatten().count();
         taken
+            .into_iter()
+            .map(|t| {
+                let (result, line) = t?;
+                self.taken += 1;
+                if let Some(taken) = self.taken_lines.get_mut(line) {
+                    *taken = true;
+                }
+                Some(result)
+            })
+            .collect()
     }
 
     /// How many files were not read again.
@@ -607,42 +609,53 @@ impl Checks {
     /// written anew once most of its lines are of files changed since.
     /// Held in `memory` too, when the check was opened with it.
     pub fn finish(self, memory: Option<&mut CheckMemory>) -> Result<(), Error> {
-        let context = self.context;
-        let results = if self.remembering { self.earlier } else { FxHashMap::default() };
-        // what memory holds from here: the results and the kept file's
-        // lines, or nothing when the file's lines have moved
-        let held = |lines: Option<Option<usize>>, kept: Option<&Path>| {
-            if let Some(memory) = memory {
-                let bytes = kept.and_then(|k| std::fs::metadata(k).ok()).map(|m| m.len());
-                *memory = match lines {
-                    Some(lines) => CheckMemory { context: Some(context), results, lines, bytes },
-                    None => CheckMemory::default(),
-                };
-            }
+        let Checks { context, earlier, taken_lines, taken, keeping, remembering, .. } = self;
+        let kept = match keeping {
+            Some(keeping) => put_in_place(keeping, taken, &taken_lines)?,
+            None => KeptFile::None,
         };
-        let Some(keeping) = self.keeping else {
-            held(Some(None), None);
-            return Ok(());
-        };
-        let (added_to, written) = (keeping.added_to, keeping.written);
-        let path = keeping.flushed()?;
-        let Some(lines) = added_to else {
-            let kept = path.with_extension("jsonl");
-            std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e))?;
-            held(Some(Some(written)), Some(&kept));
-            return Ok(());
-        };
-        let (total, used) = (lines + written, self.taken + written);
-        if !mostly_unused(total as u64, used as u64) {
-            held(Some(Some(total)), Some(&path));
-            return Ok(());
+        if let Some(memory) = memory.filter(|_| remembering) {
+            let held = |lines, bytes| CheckMemory { context: Some(context), results: earlier, lines, bytes };
+            *memory = match kept {
+                KeptFile::None => held(None, None),
+                KeptFile::Lines { lines, path } => held(Some(lines), std::fs::metadata(path).ok().map(|m| m.len())),
+                // the lines have moved: the next build reads the file
+                KeptFile::Rewritten => CheckMemory::default(),
+            };
         }
-        // the header, the lines taken, and this check's own
-        let keep = |n: usize| n == 0 || n > lines || self.taken_lines.get(n - 1).copied().unwrap_or(false);
-        rewrite_lines(&path, keep)?;
-        held(None, None);
         Ok(())
     }
+}
+
+/// Where the kept file stands once a check has put it in place.
+enum KeptFile {
+    /// None was kept.
+    None,
+    /// `lines` after its header, at `path`.
+    Lines { lines: usize, path: PathBuf },
+    /// Written anew with only the lines still of use.
+    Rewritten,
+}
+
+/// Puts a check's results in place: the new file renamed, or the file
+/// added to, written anew when most of it is of no use (`taken_lines`
+/// says which of its lines this check took; `taken` how many).
+fn put_in_place(keeping: Keeping, taken: usize, taken_lines: &[bool]) -> Result<KeptFile, Error> {
+    let (added_to, written) = (keeping.added_to, keeping.written);
+    let path = keeping.flushed()?;
+    let Some(lines) = added_to else {
+        let kept = path.with_extension("jsonl");
+        std::fs::rename(&path, &kept).map_err(|e| Error::io(&kept, &e))?;
+        return Ok(KeptFile::Lines { lines: written, path: kept });
+    };
+    let (total, used) = (lines + written, taken + written);
+    if !mostly_unused(total as u64, used as u64) {
+        return Ok(KeptFile::Lines { lines: total, path });
+    }
+    // the header, the lines taken, and this check's own
+    let keep = |n: usize| n == 0 || n > lines || taken_lines.get(n - 1).copied().unwrap_or(false);
+    rewrite_lines(&path, keep)?;
+    Ok(KeptFile::Rewritten)
 }
 
 /// Writes the file at `path` anew with only the lines `keep` keeps (by

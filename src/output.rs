@@ -316,8 +316,7 @@ fn held_open(path: &Path, e: &std::io::Error) -> Error {
 /// freed block, 0.5 ms a file here, which made a full build over 100,000
 /// decisions' output take three times a build into an empty folder.
 fn write_over(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = open_over(path)?;
-    let had = file.metadata()?.len();
+    let Over { mut file, had } = open_over(path)?;
     write_whole_blocks(&mut file, bytes, had)?;
     file.set_len(bytes.len() as u64)
 }
@@ -358,21 +357,29 @@ fn write_whole_blocks(file: &mut fs::File, bytes: &[u8], had: u64) -> std::io::R
     Ok(())
 }
 
+/// A file opened to be written over, and how long it was.
+struct Over {
+    file: fs::File,
+    had: u64,
+}
+
 /// Opens the file at `path` for writing without emptying it; one that
 /// cannot be opened so (e.g. read-only), or that is also another file
-/// (see [`link_or_copy`]), is replaced by a new one.
-fn open_over(path: &Path) -> std::io::Result<fs::File> {
+/// (see [`link_or_copy`]), is replaced by a new one. One look at the open
+/// file tells both its length and its names.
+fn open_over(path: &Path) -> std::io::Result<Over> {
     let open = || fs::OpenOptions::new().write(true).create(true).truncate(false).open(path);
     let file = open().or_else(|e| match fs::remove_file(path) {
         Ok(()) => open(),
         Err(_) => Err(e),
     })?;
-    if !shared(&file) {
-        return Ok(file);
+    let meta = file.metadata()?;
+    if !shared(&meta) {
+        return Ok(Over { file, had: meta.len() });
     }
     drop(file);
     fs::remove_file(path)?;
-    open()
+    Ok(Over { file: open()?, had: 0 })
 }
 
 /// Makes `to` the file at `from`, as cheaply as the system allows: a
@@ -391,16 +398,16 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::copy(from, to).map(|_| ())
 }
 
-/// Whether an open file has other names than the one it was opened by.
+/// Whether a file has other names than the one it was opened by.
 #[cfg(unix)]
-fn shared(file: &fs::File) -> bool {
+fn shared(meta: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    file.metadata().is_ok_and(|m| m.nlink() > 1)
+    meta.nlink() > 1
 }
 
 /// Windows: decreg gives no file two names there ([`link_or_copy`] copies).
 #[cfg(not(unix))]
-fn shared(_: &fs::File) -> bool {
+fn shared(_: &fs::Metadata) -> bool {
     false
 }
 
@@ -419,7 +426,7 @@ fn copy_over(from: &Path, to: &Path) -> Result<(), Error> {
         return write_over(to, &bytes).map_err(|e| Error::io(to, &e));
     }
     let copied = (|| {
-        let mut file = open_over(to)?;
+        let mut file = open_over(to)?.file;
         let len = std::io::copy(&mut source, &mut file)?;
         file.set_len(len)
     })();
@@ -487,6 +494,8 @@ fn read_keys(path: &Path) -> HashMap<String, u64> {
     fs::read_to_string(path).map(|text| keys_in(&text)).unwrap_or_default()
 }
 
+/// The keys in a keys file's text: a line each, the key in hex, a tab,
+/// the file's path in the folder.
 fn keys_in(text: &str) -> HashMap<String, u64> {
     text.lines()
         .filter_map(|l| l.split_once('\t'))

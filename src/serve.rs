@@ -164,8 +164,11 @@ fn watch(
     loop {
         // told of changes, a look now and then still: a system may miss
         // some (a network drive, or Wine, which tells of none)
-        let watching = watcher.as_mut().is_some_and(|w| w.wait(&changes, pause_after(look) * WATCHED_LOOKS_RARER));
-        if !watching {
+        let woke = match &mut watcher {
+            Some(w) => w.wait(&changes, pause_after(look) * WATCHED_LOOKS_RARER),
+            None => Woke::Stopped,
+        };
+        if woke == Woke::Stopped {
             watcher = None;
             std::thread::sleep(pause_after(look));
         }
@@ -173,8 +176,8 @@ fn watch(
         let now = crate::stamp::take(root, today, false);
         look = started.elapsed();
         if verbose {
-            let how = if watcher.is_some() { "told of a change" } else { "looked for changes" };
-            eprintln!("{how}; took the inputs' facts in {look:.2?}");
+            let why = if woke == Woke::Told { "told of a change" } else { "looking for changes" };
+            eprintln!("{why}: took the inputs' facts in {look:.2?}");
         }
         if now.fingerprint() != last {
             last = now.fingerprint();
@@ -197,6 +200,17 @@ struct Watcher {
     inner: notify::RecommendedWatcher,
     /// The folders of [`WATCHED`] being watched.
     armed: Vec<&'static str>,
+}
+
+/// Why the watch woke.
+#[derive(PartialEq)]
+enum Woke {
+    /// Told of a change.
+    Told,
+    /// Due to look for changes itself.
+    Due,
+    /// No longer watching: looking for changes from now on.
+    Stopped,
 }
 
 /// What the operating system told of.
@@ -259,13 +273,13 @@ impl Watcher {
     /// Waits for a change, then for the burst it starts to end (an editor
     /// saves a file in several steps; a copy into `documents/` may go on
     /// for longer, and is not waited for past a second), or for
-    /// `at_most`; `false` when watching has stopped.
-    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<Told>, at_most: Duration) -> bool {
+    /// `at_most`.
+    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<Told>, at_most: Duration) -> Woke {
         use std::sync::mpsc::RecvTimeoutError;
         let mut folders = false;
         match changes.recv_timeout(at_most) {
-            Err(RecvTimeoutError::Disconnected) => return false,
-            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return Woke::Stopped,
+            Err(RecvTimeoutError::Timeout) => return Woke::Due,
             Ok(told) => folders |= matches!(told, Told::Folder),
         }
         let burst = Instant::now();
@@ -276,10 +290,11 @@ impl Watcher {
             }
         }
         // a folder made since (the first record's) is watched from now
-        if folders {
-            self.rearm()
+        let armed = if folders { self.rearm() } else { self.arm() };
+        if armed {
+            Woke::Told
         } else {
-            self.arm()
+            Woke::Stopped
         }
     }
 }

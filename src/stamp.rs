@@ -64,16 +64,17 @@ impl Inputs {
 /// the fast hash is for the same reason), from `root`: the same register
 /// named another way (`--root .`, a whole path) is the same input.
 fn hash_tree(tree: &[(PathBuf, Facts)], root: &Path, h: &mut impl Hasher) {
+    let root = root.as_os_str().as_encoded_bytes();
     tree.len().hash(h);
     for (p, facts) in tree {
-        hash_path(p.strip_prefix(root).unwrap_or(p), h);
+        // every path is `root` joined with another: its bytes after root's
+        // (and after the separator, which `root` may end with or not)
+        let p = p.as_os_str().as_encoded_bytes();
+        let rest = p.strip_prefix(root).unwrap_or(p);
+        h.write(&rest[rest.iter().take_while(|&&b| b == b'/' || b == b'\\').count()..]);
+        h.write_u8(0);
         facts.hash(h);
     }
-}
-
-fn hash_path(p: &Path, h: &mut impl Hasher) {
-    h.write(p.as_os_str().as_encoded_bytes());
-    h.write_u8(0);
 }
 
 /// Takes the facts of everything a build of `root` reads.
@@ -212,10 +213,13 @@ mod tests {
         std::fs::write(root.join("documents/report.pdf"), "pdf").unwrap();
         let first = inputs(root, day, true);
         assert_eq!(first, inputs(root, day, true), "the same files, the same fingerprint");
-        // the register named another way: by a path with `.` in it
-        let named_otherwise = root.join(".");
-        let other = take(&named_otherwise, day, true);
-        assert_eq!((other.fingerprint(), other.context), (first, take(root, day, true).context));
+        // the register named other ways: by a path with `.` in it, or
+        // ending with a separator
+        let context = take(root, day, true).context;
+        for named_otherwise in [root.join("."), PathBuf::from(format!("{}/", root.display()))] {
+            let other = take(&named_otherwise, day, true);
+            assert_eq!((other.fingerprint(), other.context), (first, context), "{}", named_otherwise.display());
+        }
         assert_ne!(first, inputs(root, day.succ_opt().unwrap(), true), "another day");
         assert_ne!(first, inputs(root, day, false), "other options");
         std::fs::write(root.join("decisions/2024/a.md"), "two!").unwrap();

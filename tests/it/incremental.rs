@@ -26,10 +26,7 @@ fn same_as_from_nothing(root: &Path, extra: &[&str]) {
     args.extend_from_slice(extra);
     build(root, &args);
     let (mine, theirs) = (published_files(&root.join("output")), published_files(fresh.path()));
-    assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
-    for (name, bytes) in &mine {
-        assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
-    }
+    assert_same_files(&mine, &theirs, "a build from nothing");
 }
 
 /// How many pages a build said it made anew, and kept.
@@ -168,10 +165,7 @@ fn a_build_with_skipped_records_publishes_what_a_build_of_the_valid_ones_does() 
     let fresh = tempfile::tempdir().unwrap();
     build(root, &["--no-pdf", "--out", fresh.path().to_str().unwrap()]);
     let theirs = published_files(fresh.path());
-    assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
-    for (name, bytes) in &mine {
-        assert!(bytes == &theirs[name], "{name} differs from a build of the valid records alone");
-    }
+    assert_same_files(&mine, &theirs, "a build of the valid records alone");
     let home = String::from_utf8_lossy(&mine["index.html"]).into_owned();
     assert!(home.contains("decisions/"), "the home page lists decisions");
 }
@@ -408,8 +402,5 @@ fn a_build_killed_midway_leaves_the_next_to_publish_what_a_build_from_nothing_do
     let fresh = tempfile::tempdir().unwrap();
     assert!(build_on(&reg, day, &["--out", fresh.path().to_str().unwrap()]));
     let (mine, theirs) = (published_files(&reg.join("output")), published_files(fresh.path()));
-    assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files");
-    for (name, bytes) in &mine {
-        assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
-    }
+    assert_same_files(&mine, &theirs, "a build from nothing");
 }

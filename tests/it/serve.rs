@@ -111,8 +111,5 @@ fn same_as_a_build_from_nothing(reg: &std::path::Path) {
     let o = decreg(reg, &["build", "--no-pdf", "--keep-going", "--out", out]);
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&o.stderr));
     let (preview, theirs) = (output_files(&reg.join("output/preview/site")), output_files(&fresh.path().join("site")));
-    assert_eq!(preview.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
-    for (name, bytes) in &preview {
-        assert!(bytes == &theirs[name], "{name} differs from a build's from nothing");
-    }
+    assert_same_files(&preview, &theirs, "a build from nothing");
 }

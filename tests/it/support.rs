@@ -69,6 +69,19 @@ pub fn output_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Asserts that two folders' files (as [`output_files`] reads them) are
+/// the same files, byte for byte; `theirs` names what made the second.
+pub fn assert_same_files(
+    mine: &std::collections::BTreeMap<String, Vec<u8>>,
+    theirs: &std::collections::BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    assert_eq!(mine.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "the same files as {what}");
+    for (name, bytes) in mine {
+        assert!(bytes == &theirs[name], "{name} differs from {what}'s");
+    }
+}
+
 /// A copy of a register's own files (register.yaml, decisions/,
 /// documents/, templates/), to edit or to build beside another.
 pub fn copy_register(from: &Path) -> tempfile::TempDir {
