@@ -30,6 +30,9 @@ pub struct Built {
     /// Decision pages made anew; the others the output of the build before
     /// last held as this build would make them, and were kept.
     pub pages_made: usize,
+    /// The summaries of the decisions published, in listing order: what
+    /// the pages made from more than one decision were made from.
+    pub summaries: Vec<render_html::Summary>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -64,6 +67,7 @@ pub fn build_from(
             decisions: last.decisions,
             reports: Reports { published: last.reports, rendered: 0 },
             pages_made: 0,
+            summaries: Vec::new(),
             up_to_date: Some(last),
             timings,
         };
@@ -90,6 +94,7 @@ pub fn build_from(
             decisions: 0,
             reports: Reports::default(),
             pages_made: 0,
+            summaries: Vec::new(),
             timings,
         });
     }
@@ -99,7 +104,7 @@ pub fn build_from(
     let pages = memory.map(|m| &mut m.pages);
     let reports = write_site(plan, &checked, &records, &inputs, pages, &mut timings);
     plan.progress.finish();
-    let Written { reports, pages_made } = reports?;
+    let Written { reports, pages_made, summaries } = reports?;
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
@@ -113,6 +118,7 @@ pub fn build_from(
         decisions,
         reports,
         pages_made,
+        summaries,
         timings,
     })
 }
@@ -137,6 +143,7 @@ struct Written {
     reports: Reports,
     /// Decision pages made anew (the rest were kept as they were).
     pages_made: usize,
+    summaries: Vec<render_html::Summary>,
 }
 
 /// Writes the site (and reports).
@@ -155,6 +162,7 @@ fn write_site(
     let keys = cache::PageKeys::new(inputs.context, checked, &links);
     let mut kept_pages = None;
     let mut pages_made = 0;
+    let mut published = Vec::new();
     let result = (|| {
         let mut renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         renderer.context = inputs.context;
@@ -203,16 +211,13 @@ fn write_site(
         let stage = Instant::now();
         plan.progress.stage("listings and open data");
         let recipes = render_html::Recipes::new(&summaries);
-        let (listings, open_data) = rayon::join(
-            || render_html::write_listings(&renderer, &summaries, &staging, &recipes),
-            || render_html::write_open_data(&renderer, &summaries, &staging, &recipes),
-        );
-        listings?;
-        open_data?;
+        let plan = render_html::plan(&renderer, &summaries);
+        render_html::write_plan(&renderer, plan, &summaries, &staging, &recipes)?;
         timings.push(("listings and open data", stage.elapsed()));
         let stage = Instant::now();
         render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
         timings.push(("statistics pages", stage.elapsed()));
+        published = summaries;
         Ok(Reports { published: pdf_ids.len(), rendered })
     })();
     match result {
@@ -229,7 +234,7 @@ fn write_site(
                 }
             }
             timings.push(("publish", stage.elapsed()));
-            Ok(Written { reports: reports_made, pages_made })
+            Ok(Written { reports: reports_made, pages_made, summaries: published })
         }
         Err(e) => {
             staging.discard();

@@ -41,6 +41,7 @@ pub mod load;
 pub mod markdown;
 pub mod meetings;
 pub mod output;
+pub mod preview;
 pub mod public;
 pub mod records;
 pub mod render_html;

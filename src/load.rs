@@ -45,6 +45,15 @@ fn is_skipped_name(name: &std::ffi::OsStr) -> bool {
     n.starts_with('_') || n.starts_with('.')
 }
 
+/// Whether a build reads `rel` (relative to the root) as a record: a
+/// record's file under `decisions/`, in no folder it skips.
+pub fn is_record_path(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    parts.next().is_some_and(|first| first == "decisions")
+        && rel.components().skip(1).all(|c| !is_skipped_name(c.as_os_str()))
+        && is_record_ext(rel)
+}
+
 /// Walks `decisions/`: records in any sub-folder; names starting with `_`
 /// or `.` skipped; any other file reported; links never followed out of
 /// the register. Each entry of `decisions/` (a register keeps a folder a

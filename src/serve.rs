@@ -12,6 +12,7 @@ use crate::cli::BuildPlan;
 use crate::diag::{self, Diagnostic};
 use crate::load::Error;
 use crate::output::Silent;
+use crate::preview::{Held, Shown};
 use chrono::NaiveDate;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,6 +25,8 @@ use std::time::{Duration, Instant};
 struct State {
     version: u64,
     errors: Vec<Diagnostic>,
+    /// An edit shown before the build that follows it is done.
+    shown: Option<Arc<Shown>>,
 }
 
 const RELOAD_JS: &str = r#"// decreg serve: reloads the page when the register changes, and shows
@@ -74,13 +77,15 @@ pub fn serve(root: &Path, port: u16, today: NaiveDate, verbose: bool, ready: imp
     let mut memory = Memory::default();
     let first = crate::stamp::take(root, today, false);
     let built = first.fingerprint();
-    rebuild(root, &out, today, &state, first, &mut memory, verbose);
+    let mut held = None;
+    rebuild(root, &out, today, &state, first, &mut memory, &mut held, verbose);
     let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     let addr = listener.local_addr().map_err(|e| Error::io(Path::new("127.0.0.1"), &e))?;
     ready(&format!("http://{addr}/"));
     {
         let (root, out, state) = (root.to_path_buf(), out.clone(), state.clone());
-        std::thread::spawn(move || watch(&root, &out, today, &state, built, memory, verbose));
+        let last = Last { fingerprint: built, memory, held };
+        std::thread::spawn(move || watch(&root, &out, today, &state, last, verbose));
     }
     for stream in listener.incoming().flatten() {
         let (site, state) = (out.join("site"), state.clone());
@@ -91,7 +96,9 @@ pub fn serve(root: &Path, port: u16, today: NaiveDate, verbose: bool, ready: imp
     Ok(())
 }
 
-/// Builds, keeping going past errors, and records the outcome.
+/// Builds, keeping going past errors, and records the outcome; `held`
+/// becomes what the build published.
+#[allow(clippy::too_many_arguments)]
 fn rebuild(
     root: &Path,
     out: &Path,
@@ -99,6 +106,7 @@ fn rebuild(
     state: &Mutex<State>,
     inputs: crate::stamp::Inputs,
     memory: &mut Memory,
+    held: &mut Option<Held>,
     verbose: bool,
 ) {
     let plan = BuildPlan {
@@ -122,16 +130,23 @@ fn rebuild(
                     eprintln!("{stage:>24}: {took:.2?}");
                 }
             }
-            let diags = built.checked.map(|c| c.diags).unwrap_or_default();
-            let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+            let errors: Vec<Diagnostic> =
+                built.checked.iter().flat_map(|c| &c.diags).filter(|d| d.is_error()).cloned().collect();
             for d in &errors {
                 eprintln!("{}\n", diag::render_human(d, false));
             }
             let took = started.elapsed().as_secs_f64();
             eprintln!("rebuilt in {took:.1} s: {} decisions, {} errors", built.decisions, errors.len());
+            // what is held may have taken an edit shown since (see
+            // `Held::edited`): only what this build published stands
+            *held = match (built.checked, built.published) {
+                (Some(checked), true) => Some(Held::new(checked, built.summaries)),
+                _ => None,
+            };
             errors
         }
         Err(e) => {
+            *held = None;
             eprintln!("error: {e}");
             vec![Diagnostic::error("build-failed", &e.path, e.what.clone())]
         }
@@ -139,6 +154,16 @@ fn rebuild(
     let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     s.version += 1;
     s.errors = errors;
+    s.shown = None;
+}
+
+/// What the watch knows of the last build.
+struct Last {
+    /// The fingerprint of its inputs, taken before it read them.
+    fingerprint: u64,
+    memory: Memory,
+    /// What it published.
+    held: Option<Held>,
 }
 
 /// Rebuilds when anything a build reads changes. The operating system
@@ -147,18 +172,12 @@ fn rebuild(
 /// up-to-date check does, with a pause that grows with what a look costs:
 /// at 100,000 decisions one takes about half a second of both cores.
 /// Either way a build runs only when the inputs' fingerprint moved.
-/// `last` is the fingerprint of what the first build read, taken before
-/// it read: an edit made while it ran is a change.
-fn watch(
-    root: &Path,
-    out: &Path,
-    today: NaiveDate,
-    state: &Mutex<State>,
-    mut last: u64,
-    mut memory: Memory,
-    verbose: bool,
-) {
-    let (told, changes) = std::sync::mpsc::channel::<Told>();
+/// `last` holds the fingerprint of what the first build read, taken
+/// before it read: an edit made while it ran is a change. An edit to
+/// records alone is shown at once (see [`crate::preview`]) while the
+/// build runs.
+fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, mut last: Last, verbose: bool) {
+    let (told, changes) = std::sync::mpsc::channel::<(Told, Vec<PathBuf>)>();
     let mut watcher = Watcher::new(root, told);
     let mut look = Duration::ZERO;
     loop {
@@ -172,18 +191,83 @@ fn watch(
             watcher = None;
             std::thread::sleep(pause_after(look));
         }
+        if let (Woke::Told(paths), Some(held), Some(w)) = (&woke, &mut last.held, &watcher) {
+            show_edit(root, &w.root, today, state, held, paths, verbose);
+        }
         let started = Instant::now();
         let now = crate::stamp::take(root, today, false);
         look = started.elapsed();
         if verbose {
-            let why = if woke == Woke::Told { "told of a change" } else { "looking for changes" };
+            let why = if matches!(woke, Woke::Told(_)) { "told of a change" } else { "looking for changes" };
             eprintln!("{why}: took the inputs' facts in {look:.2?}");
         }
-        if now.fingerprint() != last {
-            last = now.fingerprint();
-            rebuild(root, out, today, state, now, &mut memory, verbose);
+        if now.fingerprint() != last.fingerprint {
+            last.fingerprint = now.fingerprint();
+            rebuild(root, out, today, state, now, &mut last.memory, &mut last.held, verbose);
+        } else {
+            // an edit shown and then undone: the output stands, and what
+            // is held took the edit (see `Held::edited`)
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            if s.shown.take().is_some() {
+                s.version += 1;
+                last.held = None;
+            }
         }
     }
+}
+
+/// Shows an edit of `paths` (as the system named them, under `canonical`,
+/// the root) at once where it is plain, before the build that follows.
+fn show_edit(
+    root: &Path,
+    canonical: &Path,
+    today: NaiveDate,
+    state: &Mutex<State>,
+    held: &mut Held,
+    paths: &[PathBuf],
+    verbose: bool,
+) {
+    let started = Instant::now();
+    let Some(files) = edited_records(canonical, paths) else { return };
+    let Some(shown) = held.edited(root, today, &files) else { return };
+    let shown = Arc::new(shown);
+    {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.shown = Some(shown.clone());
+        s.version += 1;
+    }
+    let page = started.elapsed();
+    // the listings are planned, and open data made, before the build
+    // behind takes the cores
+    shown.prepare();
+    if verbose {
+        let rest = started.elapsed() - page;
+        eprintln!("showing the edit: its page in {page:.2?}, listings planned and open data made in {rest:.2?}");
+    }
+}
+
+/// The record files `paths` name (relative to `root`), when an edit or
+/// addition of record files is all they tell of: anything else a build
+/// reads (a record removed, `register.yaml`, a template or a document)
+/// waits for the build. Files a build does not read as records (an
+/// editor's swap file, a folder) are no part of it.
+fn edited_records(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let first = rel.components().next().map(|c| c.as_os_str());
+        if crate::load::is_record_path(rel) {
+            if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            files.push(rel.to_path_buf());
+        } else if first.is_some_and(|f| f != "decisions" && what_changed(root, std::slice::from_ref(path)).is_some()) {
+            return None;
+        }
+    }
+    files.sort();
+    files.dedup();
+    (!files.is_empty()).then_some(files)
 }
 
 /// How much rarer the looks for changes are while the system tells of
@@ -205,8 +289,8 @@ struct Watcher {
 /// Why the watch woke.
 #[derive(PartialEq)]
 enum Woke {
-    /// Told of a change.
-    Told,
+    /// Told of a change, to these paths.
+    Told(Vec<PathBuf>),
     /// Due to look for changes itself.
     Due,
     /// No longer watching: looking for changes from now on.
@@ -224,7 +308,7 @@ enum Told {
 impl Watcher {
     /// Watches `root` (not what is under it: the output is written there)
     /// and the folders a build reads; `None` when the system cannot.
-    fn new(root: &Path, told: std::sync::mpsc::Sender<Told>) -> Option<Watcher> {
+    fn new(root: &Path, told: std::sync::mpsc::Sender<(Told, Vec<PathBuf>)>) -> Option<Watcher> {
         use notify::Watcher as _;
         // the system names what changed by the path watched: a whole one,
         // whatever `--root` was (`.` by default)
@@ -234,7 +318,7 @@ impl Watcher {
             // reading a file (the build itself does) is no change
             let Some(event) = event.ok().filter(|e| !e.kind.is_access()) else { return };
             let _ = match what_changed(&at_root, &event.paths) {
-                Some(what) => told.send(what),
+                Some(what) => told.send((what, event.paths)),
                 None => Ok(()),
             };
         };
@@ -274,25 +358,32 @@ impl Watcher {
     /// saves a file in several steps; a copy into `documents/` may go on
     /// for longer, and is not waited for past a second), or for
     /// `at_most`.
-    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<Told>, at_most: Duration) -> Woke {
+    fn wait(&mut self, changes: &std::sync::mpsc::Receiver<(Told, Vec<PathBuf>)>, at_most: Duration) -> Woke {
         use std::sync::mpsc::RecvTimeoutError;
         let mut folders = false;
+        let mut paths = Vec::new();
         match changes.recv_timeout(at_most) {
             Err(RecvTimeoutError::Disconnected) => return Woke::Stopped,
             Err(RecvTimeoutError::Timeout) => return Woke::Due,
-            Ok(told) => folders |= matches!(told, Told::Folder),
+            Ok((told, named)) => {
+                folders |= matches!(told, Told::Folder);
+                paths.extend(named);
+            }
         }
         let burst = Instant::now();
         while burst.elapsed() < Duration::from_secs(1) {
             match changes.recv_timeout(Duration::from_millis(25)) {
-                Ok(told) => folders |= matches!(told, Told::Folder),
+                Ok((told, named)) => {
+                    folders |= matches!(told, Told::Folder);
+                    paths.extend(named);
+                }
                 Err(_) => break,
             }
         }
         // a folder made since (the first record's) is watched from now
         let armed = if folders { self.rearm() } else { self.arm() };
         if armed {
-            Woke::Told
+            Woke::Told(paths)
         } else {
             Woke::Stopped
         }
@@ -371,14 +462,26 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         "/__decreg/reload.js" => return respond(&mut stream, "200 OK", "text/javascript", RELOAD_JS.as_bytes()),
         _ => {}
     }
-    let rel: PathBuf =
+    let parts: Vec<String> =
         path.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..").map(percent_decode).collect();
-    let mut file = site.join(rel);
-    if file.is_dir() {
-        file = file.join("index.html");
+    let mut rel = parts.join("/");
+    if path.ends_with('/') || rel.is_empty() || site.join(&rel).is_dir() {
+        rel = if rel.is_empty() { "index.html".into() } else { format!("{rel}/index.html") };
     }
-    let (status, file) = if file.is_file() { ("200 OK", file) } else { ("404 Not Found", site.join("404.html")) };
-    let mut body = std::fs::read(&file).unwrap_or_default();
+    let shown = state.lock().unwrap_or_else(|e| e.into_inner()).shown.clone();
+    let (status, file, mut body) = match shown.as_deref().and_then(|s| s.page(&rel)) {
+        Some(Ok(text)) => ("200 OK", PathBuf::from(&rel), text.into_bytes()),
+        Some(Err(e)) => {
+            return respond(&mut stream, "500 Internal Server Error", "text/plain", e.to_string().as_bytes())
+        }
+        None => {
+            let file = site.join(&rel);
+            let (status, file) =
+                if file.is_file() { ("200 OK", file) } else { ("404 Not Found", site.join("404.html")) };
+            let body = std::fs::read(&file).unwrap_or_default();
+            (status, file, body)
+        }
+    };
     if file.extension().is_some_and(|e| e == "html") {
         let html =
             String::from_utf8_lossy(&body).replace("</body>", "<script src=\"/__decreg/reload.js\"></script>\n</body>");
@@ -429,6 +532,31 @@ mod tests {
         assert_eq!(told(&["serve.log", "decisions/2024/budget.md"]), "change");
         assert_eq!(told(&["decisions", "decisions/2024/budget.md"]), "folder");
         assert!(what_changed(root, &[PathBuf::from("/elsewhere/register.yaml")]).is_none());
+    }
+
+    #[test]
+    fn only_an_edit_or_addition_of_records_is_shown_before_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in ["decisions/2024/budget.md", "decisions/2024/.budget.md.swp", "decisions/_draft.md", "notes.txt"] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        let shown = |paths: &[&str]| {
+            let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+            edited_records(root, &paths)
+        };
+        let budget = Some(vec![PathBuf::from("decisions/2024/budget.md")]);
+        assert_eq!(shown(&["decisions/2024/budget.md"]), budget);
+        assert_eq!(shown(&["decisions/2024/budget.md", "decisions/2024/budget.md"]), budget);
+        // an editor's swap file, a skipped draft, a folder, a file beside the register
+        let beside = ["decisions/2024/.budget.md.swp", "decisions/_draft.md", "decisions/2024", "notes.txt"];
+        assert_eq!(shown(&[&beside[..], &["decisions/2024/budget.md"]].concat()), budget);
+        assert_eq!(shown(&beside), None, "no record edited");
+        assert_eq!(shown(&["decisions/2024/budget.md", "decisions/2024/gone.md"]), None, "a record removed");
+        assert_eq!(shown(&["decisions/2024/budget.md", "register.yaml"]), None);
+        assert_eq!(shown(&["decisions/2024/budget.md", "templates/html/list.html"]), None);
+        assert_eq!(shown(&["decisions/2024/budget.md", "documents/report.pdf"]), None);
     }
 
     #[test]

@@ -5,9 +5,8 @@
 //! reaches them.
 
 use super::feeds::xml;
+use super::meetings::Meeting;
 use super::{Renderer, Summary};
-use crate::load::Error;
-use crate::output::Staging;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -79,29 +78,74 @@ fn row<'a>(s: &'a Summary, base: &str) -> Row<'a> {
     }
 }
 
-pub fn write_open_data(
-    r: &Renderer<'_>,
-    summaries: &[Summary],
-    out: &Staging,
-    recipes: &super::pages::Recipes<'_>,
-) -> Result<(), Error> {
-    let base = r.site.base_url.clone().unwrap_or_default();
-    let text = json(summaries, &base);
-    out.write("decisions.json", text.as_bytes())?;
-    // each file goes before the next is made: together they are 200 MB
-    // at 100,000 decisions
-    drop(text);
-    let mut csv = COLUMNS.join(",") + "\r\n";
-    push_rows(&mut csv, summaries, |s, out| out.push_str(&csv_row(s, &base)));
-    out.write("decisions.csv", csv.as_bytes())?;
-    drop(csv);
-    write_feeds(r, summaries, out, recipes)?;
-    let meetings = super::meetings::meetings(summaries);
-    out.write("calendar.ics", ics(r, summaries, &meetings).as_bytes())?;
-    if let Some(base) = &r.site.base_url {
-        write_sitemaps(base, summaries, &meetings, out)?;
+/// An open data file, made from every decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub enum OpenData {
+    Json,
+    Csv,
+    Calendar,
+    /// `sitemap.xml`: the site's addresses, or when they are more than one
+    /// file holds, the index of `parts` files.
+    Sitemap {
+        parts: usize,
+    },
+    /// `sitemap-<n>.xml`, counted from 1.
+    SitemapPart {
+        n: usize,
+    },
+}
+
+impl OpenData {
+    pub fn path(&self) -> String {
+        match self {
+            OpenData::Json => "decisions.json".into(),
+            OpenData::Csv => "decisions.csv".into(),
+            OpenData::Calendar => "calendar.ics".into(),
+            OpenData::Sitemap { .. } => "sitemap.xml".into(),
+            OpenData::SitemapPart { n } => format!("sitemap-{n}.xml"),
+        }
     }
-    Ok(())
+}
+
+/// The open data files of the site, given its decisions and meetings:
+/// sitemaps only where the register gives the site's address.
+pub(super) fn open_data_files(r: &Renderer<'_>, decisions: usize, meetings: &[Meeting<'_>]) -> Vec<OpenData> {
+    let mut files = vec![OpenData::Json, OpenData::Csv, OpenData::Calendar];
+    if r.site.base_url.is_some() {
+        let urls = SITE_PAGES.len() + decisions + super::meetings::site_paths(meetings).len();
+        let parts = urls.div_ceil(SITEMAP_SIZE);
+        files.push(OpenData::Sitemap { parts });
+        if parts > 1 {
+            files.extend((1..=parts).map(|n| OpenData::SitemapPart { n }));
+        }
+    }
+    files
+}
+
+/// An open data file's text.
+pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> String {
+    let base = r.site.base_url.clone().unwrap_or_default();
+    match *file {
+        OpenData::Json => json(all, &base),
+        OpenData::Csv => {
+            let mut csv = COLUMNS.join(",") + "\r\n";
+            push_rows(&mut csv, all, |s, out| out.push_str(&csv_row(s, &base)));
+            csv
+        }
+        OpenData::Calendar => ics(r, all, &super::meetings::meetings(all)),
+        OpenData::Sitemap { parts } if parts > 1 => {
+            let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+            for n in 1..=parts {
+                let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", xml(&format!("{base}sitemap-{n}.xml")));
+            }
+            index + "</sitemapindex>\n"
+        }
+        OpenData::Sitemap { .. } => urlset(&site_urls(&base, all)),
+        OpenData::SitemapPart { n } => {
+            let urls = site_urls(&base, all);
+            urlset(urls.chunks(SITEMAP_SIZE).nth(n - 1).unwrap_or(&[]))
+        }
+    }
 }
 
 /// decisions.json: the same text as serde_json's pretty printing of the
@@ -180,31 +224,6 @@ pub fn csv_row(s: &Summary, base: &str) -> String {
     cols.join(",") + "\r\n"
 }
 
-fn write_feeds(
-    r: &Renderer<'_>,
-    summaries: &[Summary],
-    out: &Staging,
-    recipes: &super::pages::Recipes<'_>,
-) -> Result<(), Error> {
-    let all: Vec<&Summary> = summaries.iter().collect();
-    let mut feeds = vec![(format!("Decisions of {}", r.site.council), "feeds/decisions.atom".to_string(), all)];
-    let slugs = super::pages::decision_maker_slugs(summaries);
-    let mut by_maker: std::collections::HashMap<&str, Vec<&Summary>> = std::collections::HashMap::new();
-    for s in summaries {
-        by_maker.entry(s.decision_maker.as_str()).or_default().push(s);
-    }
-    for (name, slug) in &slugs {
-        let items = by_maker.remove(name).unwrap_or_default();
-        feeds.push((format!("Decisions by {name}"), format!("feeds/{slug}.atom"), items));
-    }
-    for (title, path, items) in feeds {
-        let members = recipes.numbers(&super::feeds::feed_entries(&items));
-        let recipe = super::pages::Recipe::Feed { path, title, members };
-        super::pages::write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
-    }
-    Ok(())
-}
-
 /// iCalendar text escaping (RFC 5545, 3.3.11).
 fn ics_text(s: &str) -> String {
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
@@ -228,7 +247,7 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[super::meetings::Meeting<'_>]) -> String {
+fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>]) -> String {
     let mut x = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
@@ -289,7 +308,7 @@ pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, S
 }
 
 /// A meeting's event in calendar.ics: the day, with its decisions.
-fn meeting_event(r: &Renderer<'_>, m: &super::meetings::Meeting<'_>) -> String {
+fn meeting_event(r: &Renderer<'_>, m: &Meeting<'_>) -> String {
     let n = m.items.len();
     let event = Event {
         uid: &format!("meeting-{}", m.head.slug),
@@ -342,38 +361,25 @@ fn vevent(r: &Renderer<'_>, e: &Event<'_>) -> String {
     x
 }
 
-fn write_sitemaps(
-    base: &str,
-    summaries: &[Summary],
-    meetings: &[super::meetings::Meeting<'_>],
-    out: &Staging,
-) -> Result<(), Error> {
-    let mut urls: Vec<String> = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"]
-        .iter()
-        .map(|p| format!("{base}{p}"))
-        .collect();
-    urls.extend(summaries.iter().map(|s| format!("{base}decisions/{}/", s.id)));
-    urls.extend(super::meetings::site_paths(meetings).iter().map(|p| format!("{base}{p}")));
-    let chunks: Vec<&[String]> = urls.chunks(SITEMAP_SIZE).collect();
-    let urlset = |chunk: &[String]| {
-        let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for u in chunk {
-            let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml(u));
-        }
-        x + "</urlset>\n"
-    };
-    if chunks.len() <= 1 {
-        out.write("sitemap.xml", urlset(chunks.first().copied().unwrap_or(&[])).as_bytes())?;
-        return Ok(());
+/// The site's pages of one address each that a sitemap lists first.
+const SITE_PAGES: [&str; 6] = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"];
+
+/// Every address of the site a search engine is told of.
+fn site_urls(base: &str, all: &[Summary]) -> Vec<String> {
+    let mut urls: Vec<String> = SITE_PAGES.iter().map(|p| format!("{base}{p}")).collect();
+    urls.extend(all.iter().map(|s| format!("{base}decisions/{}/", s.id)));
+    urls.extend(super::meetings::site_paths(&super::meetings::meetings(all)).iter().map(|p| format!("{base}{p}")));
+    urls
+}
+
+fn urlset(urls: &[String]) -> String {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml(u));
     }
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (i, chunk) in chunks.iter().enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
-        out.write(&name, urlset(chunk).as_bytes())?;
-        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", xml(&format!("{base}{name}")));
-    }
-    out.write("sitemap.xml", (index + "</sitemapindex>\n").as_bytes())?;
-    Ok(())
+    x + "</urlset>\n"
 }
 
 #[cfg(test)]

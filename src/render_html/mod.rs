@@ -186,9 +186,10 @@ fn without_comments(script: &str) -> String {
     out
 }
 
-pub use data::{csv_row, ics_events, json_row, write_open_data};
+pub use data::{csv_row, ics_events, json_row, open_data_file, OpenData};
 pub use pages::{
-    decision_page, remade, write_decision_pages, write_listings, DecisionPages, OnPage, PageSources, Recipe, Recipes,
+    decision_page, made_at, plan, record_page, write_decision_pages, write_plan, DecisionPages, OnPage, PageSources,
+    Recipe, Recipes, RecordPage,
 };
 
 #[cfg(test)]

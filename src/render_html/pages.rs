@@ -2,7 +2,7 @@
 //! decisions; by year, decision maker, subject and area), call-in, the
 //! forward plan, search and the 404 page.
 
-use super::meetings::{BodyYears, MeetingHead, MeetingLine, YearCount};
+use super::meetings::{BodyYears, Meeting, MeetingHead, MeetingLine, YearCount};
 use super::{Renderer, Summary};
 use crate::load::Error;
 use crate::output::Staging;
@@ -132,15 +132,33 @@ fn make_page(
             return Ok(Made { summary, terms, key: Some(key), made_anew: false });
         }
     }
-    let whole = sources.whole(rec)?;
-    let view = public::view(&whole, r.config, sources.documents(), links, true);
+    let page = record_page(r, &*sources.whole(rec)?, sources.documents(), links, has_pdf)?;
+    match key {
+        Some(key) => out.write_keyed(&path, key, page.html.as_bytes())?,
+        None => out.write(&path, page.html.as_bytes())?,
+    }
+    Ok(Made { summary: page.summary, terms: page.terms, key, made_anew: true })
+}
+
+/// A decision's page, with what listings and the search index take of it.
+pub struct RecordPage {
+    pub html: String,
+    pub summary: Summary,
+    pub terms: search::Terms,
+}
+
+/// Makes the page of a record, given whole: from its public view only.
+pub fn record_page(
+    r: &Renderer<'_>,
+    whole: &Record,
+    documents: &crate::load::Documents,
+    links: &Links<'_>,
+    has_pdf: bool,
+) -> Result<RecordPage, Error> {
+    let view = public::view(whole, r.config, documents, links, true);
     let summary = Summary::of(&view);
     let html = decision_page(r, &view, &summary, has_pdf)?;
-    match key {
-        Some(key) => out.write_keyed(&path, key, html.as_bytes())?,
-        None => out.write(&path, html.as_bytes())?,
-    }
-    Ok(Made { summary, terms: search::terms(&view), key, made_anew: true })
+    Ok(RecordPage { html, summary, terms: search::terms(&view) })
 }
 
 /// A decision's page.
@@ -271,33 +289,17 @@ pub struct Listing {
     feed: Option<String>,
 }
 
-fn write_listing(
-    r: &Renderer<'_>,
-    l: &Listing,
-    items: &[&Summary],
-    entries: &Entries<'_, '_>,
-    out: &Staging,
-    recipes: &Recipes<'_>,
-) -> Result<(), Error> {
+/// The recipes of a listing's pages, each showing its part of `items`.
+fn listing_recipes(l: &Listing, items: &[&Summary], all: &[Summary], plan: &mut Vec<Recipe>) {
     let pages = items.len().div_ceil(PAGE_SIZE).max(1);
-    (1..=pages).into_par_iter().try_for_each(|page| {
-        let chunk: Vec<&Summary> = items.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).copied().collect();
-        let recipe =
-            Recipe::Listing { listing: l.clone(), page, pages, count: items.len(), members: recipes.numbers(&chunk) };
-        let key = recipes.key(r, &recipe);
-        let path = listing_path(l, page);
-        if out.holds(&path, key) {
-            out.keep(&path, key)?;
-        } else {
-            let (_, html) = listing_page(r, l, page, pages, items.len(), &chunk, entries)?;
-            out.write_keyed(&path, key, html.as_bytes())?;
-        }
-        Ok(())
-    })
+    for (page, chunk) in (1..=pages).zip(items.chunks(PAGE_SIZE).chain(std::iter::repeat(&[][..]))) {
+        let members = numbers(all, chunk);
+        plan.push(Recipe::Listing { listing: l.clone(), page, pages, count: items.len(), members });
+    }
 }
 
 /// Page `page` of `pages` of a listing of `count` decisions, showing
-/// `chunk`: its path and HTML.
+/// `chunk`.
 fn listing_page(
     r: &Renderer<'_>,
     l: &Listing,
@@ -306,7 +308,7 @@ fn listing_page(
     count: usize,
     chunk: &[&Summary],
     entries: &Entries<'_, '_>,
-) -> Result<(String, String), Error> {
+) -> Result<String, Error> {
     let base_depth = l.base.split('/').count();
     let depth = if page == 1 { base_depth } else { base_depth + 2 };
     let up = "../".repeat(depth);
@@ -329,8 +331,7 @@ fn listing_page(
     ctx.insert("count", &count);
     ctx.insert("pagination", &pagination);
     ctx.insert("feed", &l.feed);
-    let html = r.render("list.html", depth, &mut ctx)?;
-    Ok((listing_path(l, page), html))
+    r.render("list.html", depth, &mut ctx)
 }
 
 /// Where page `page` of a listing goes.
@@ -373,17 +374,15 @@ fn facet_slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, St
     slugs
 }
 
-/// Every listing page: home, all decisions, browse pages, call-in, the
-/// forward plan, search and 404. What each page of decisions was made
-/// from goes to `recipes`.
-pub fn write_listings(
-    r: &Renderer<'_>,
-    summaries: &[Summary],
-    out: &Staging,
-    recipes: &Recipes<'_>,
-) -> Result<(), Error> {
-    let all: Vec<&Summary> = summaries.iter().collect();
-    let entries = Entries::of(r, summaries.iter());
+/// Every page of the site made from the decisions' summaries rather than
+/// from one record: home, all decisions, browse pages, call-in, the
+/// forward plan, meetings, search, 404, feeds and open data, each as the
+/// recipe that makes it. A build writes them all ([`write_plan`]); `serve`
+/// makes the one a browser asks for ([`made_at`]) from the summaries it
+/// holds, so an edit is shown before the build that follows it is done.
+pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
+    let mut plan = Vec::new();
+    let everything: Vec<&Summary> = all.iter().collect();
     let listing = Listing {
         base: "decisions".into(),
         title: "All decisions".into(),
@@ -391,50 +390,85 @@ pub fn write_listings(
         by_month: true,
         feed: Some("feeds/decisions.atom".into()),
     };
-    write_listing(r, &listing, &all, &entries, out, recipes)?;
-    let facets = write_facets(r, summaries, &entries, out, recipes)?;
-    let open = open_call_in(summaries);
-    let forthcoming = forward_plan(summaries);
-    let key = key_decisions(summaries, r.today);
+    listing_recipes(&listing, &everything, all, &mut plan);
+    let facets = facet_recipes(all, &mut plan);
+    let open = open_call_in(all);
+    let forthcoming = forward_plan(all);
+    let key = key_decisions(all, r.today);
     let other: Vec<&Summary> = forthcoming.iter().copied().filter(|s| !notice_facts(s).on_notice(r.today)).collect();
-
-    let decided = all.iter().filter(|s| s.status != "forthcoming" && s.status != "for-determination");
-    let home = Recipe::Home {
-        latest: recipes.numbers(&decided.take(10).copied().collect::<Vec<_>>()),
-        open: recipes.numbers(&open),
+    let decided = everything.iter().filter(|s| s.status != "forthcoming" && s.status != "for-determination");
+    plan.push(Recipe::Home {
+        latest: numbers(all, &decided.take(10).copied().collect::<Vec<_>>()),
+        open: numbers(all, &open),
         forthcoming: forthcoming.len(),
-        total: summaries.len(),
+        total: all.len(),
         years: facets.get("year").cloned().unwrap_or_default(),
-    };
-    for recipe in [
-        home,
-        Recipe::CallIn { members: recipes.numbers(&open) },
-        Recipe::ForwardPlan { key: recipes.numbers(&key), other: recipes.numbers(&other), pdf: r.pdf },
-    ] {
-        write_recipe(r, recipe, &|n| &summaries[n as usize], out, recipes)?;
+    });
+    plan.push(Recipe::CallIn { members: numbers(all, &open) });
+    plan.push(Recipe::ForwardPlan { key: numbers(all, &key), other: numbers(all, &other), pdf: r.pdf });
+    let meetings = super::meetings::meetings(all);
+    meeting_recipes(r, all, &meetings, &mut plan);
+    plan.push(Recipe::Browse { facets: facets.clone() });
+    plan.push(Recipe::Search { facets });
+    plan.push(Recipe::NotFound);
+    feed_recipes(r, all, &mut plan);
+    plan.extend(super::data::open_data_files(r, all.len(), &meetings).into_iter().map(Recipe::OpenData));
+    plan
+}
+
+/// The recipes of the feeds: all decisions, and one per decision maker.
+pub(super) fn feed_recipes(r: &Renderer<'_>, all: &[Summary], plan: &mut Vec<Recipe>) {
+    let everything: Vec<&Summary> = all.iter().collect();
+    let mut feeds = vec![(format!("Decisions of {}", r.site.council), "feeds/decisions.atom".to_string(), everything)];
+    let slugs = decision_maker_slugs(all);
+    let mut by_maker: std::collections::HashMap<&str, Vec<&Summary>> = std::collections::HashMap::new();
+    for s in all {
+        by_maker.entry(s.decision_maker.as_str()).or_default().push(s);
     }
+    for (name, slug) in &slugs {
+        let items = by_maker.remove(name).unwrap_or_default();
+        feeds.push((format!("Decisions by {name}"), format!("feeds/{slug}.atom"), items));
+    }
+    for (title, path, items) in feeds {
+        let members = numbers(all, &super::feeds::feed_entries(&items));
+        plan.push(Recipe::Feed { path, title, members });
+    }
+}
 
-    write_meetings(r, summaries, out, recipes)?;
+/// Writes every page of `plan`, keeping each the staging folder holds as
+/// made from the same key. The open data files, each made from every
+/// decision, are made one at a time beside the pages (together they are
+/// 200 MB at 100,000 decisions).
+pub fn write_plan(
+    r: &Renderer<'_>,
+    plan: Vec<Recipe>,
+    all: &[Summary],
+    out: &Staging,
+    recipes: &Recipes,
+) -> Result<(), Error> {
+    let (pages, whole): (Vec<Recipe>, Vec<Recipe>) = plan.into_iter().partition(Recipe::keyed);
+    let entries = Entries::of(r, all.iter());
+    let (pages, whole) = rayon::join(
+        || pages.into_par_iter().try_for_each(|recipe| write_recipe(r, recipe, all, &entries, out, recipes)),
+        || {
+            whole.iter().try_for_each(|recipe| {
+                let (path, text) = remade(r, recipe, all, &entries)?;
+                out.write(&path, text.as_bytes())
+            })
+        },
+    );
+    pages?;
+    whole
+}
 
-    let mut ctx = Context::new();
-    ctx.insert("facets", &facets);
-    out.write("browse/index.html", r.render("browse.html", 1, &mut ctx)?.as_bytes())?;
-
-    let mut ctx = Context::new();
-    ctx.insert("facets", &facets);
-    out.write("search/index.html", r.render("search.html", 1, &mut ctx)?.as_bytes())?;
-
-    // The 404 page is served at any depth: its links start from the site's root.
-    let mut ctx = Context::new();
-    let root_path =
-        r.site.base_url.as_deref().and_then(|u| u.splitn(4, '/').nth(3)).map_or("/".to_string(), |p| format!("/{p}"));
-    ctx.insert("site", &r.site);
-    ctx.insert("root", &root_path);
-    ctx.insert("nav", "");
-    let html =
-        r.tera.render("404.html", &ctx).map_err(|e| super::template_error(&r.template_dir.join("404.html"), &e))?;
-    out.write("404.html", html.as_bytes())?;
-    Ok(())
+/// The page of `plan` at `path` in the site (`decisions/index.html`), made
+/// from `all`; `None` when no recipe makes it (a decision's own page, an
+/// asset, a document).
+pub fn made_at(r: &Renderer<'_>, plan: &[Recipe], all: &[Summary], path: &str) -> Option<Result<String, Error>> {
+    let recipe = plan.iter().find(|recipe| recipe.path() == path)?;
+    let members: Vec<&Summary> = recipe.members().filter_map(|n| all.get(n as usize)).collect();
+    let entries = Entries::of(r, members.into_iter());
+    Some(remade(r, recipe, all, &entries).map(|(_, text)| text))
 }
 
 /// A body's meetings by year, newest first.
@@ -443,47 +477,43 @@ struct BodyMeetings<'m> {
     years: BTreeMap<std::cmp::Reverse<i32>, Vec<MeetingLine>>,
 }
 
-/// Writes every meeting's page, each body's year pages and the index.
-pub fn write_meetings(
-    r: &Renderer<'_>,
-    summaries: &[Summary],
-    out: &Staging,
-    recipes: &Recipes<'_>,
-) -> Result<(), Error> {
-    let all = super::meetings::meetings(summaries);
-    let summary = |n: u32| &summaries[n as usize];
+/// The recipes of every meeting's page, each body's year pages and the
+/// index of meetings.
+fn meeting_recipes(r: &Renderer<'_>, all: &[Summary], meetings: &[Meeting<'_>], plan: &mut Vec<Recipe>) {
     // by body slug, years newest first
     let mut bodies: BTreeMap<&str, BodyMeetings<'_>> = BTreeMap::new();
-    for m in &all {
+    for m in meetings {
         let line = MeetingLine { date: m.head.date.clone(), slug: m.head.slug.clone(), decisions: m.items.len() };
         let body = bodies
             .entry(&m.head.body_slug)
             .or_insert_with(|| BodyMeetings { body: &m.head.body, years: BTreeMap::new() });
         body.years.entry(std::cmp::Reverse(m.head.year)).or_default().push(line);
     }
-    // about 18,000 meetings at 100,000 decisions: on every core
-    all.par_iter().try_for_each(|m| {
+    for m in meetings {
         // a meeting's decision list is made once it has met
         let pdf = r.pdf && m.head.date.iso <= r.site.today.iso;
-        let recipe = Recipe::Meeting { meeting: m.head.clone(), pdf, members: recipes.numbers(&m.items) };
-        write_recipe(r, recipe, &summary, out, recipes)
-    })?;
+        plan.push(Recipe::Meeting { meeting: m.head.clone(), pdf, members: numbers(all, &m.items) });
+    }
     let mut index = Vec::new();
     for (slug, BodyMeetings { body, years }) in bodies {
         let mut counts = Vec::new();
         for (std::cmp::Reverse(year), meetings) in years {
             counts.push(YearCount { year, meetings: meetings.len() });
-            let recipe = Recipe::MeetingYear { body: body.to_string(), body_slug: slug.to_string(), year, meetings };
-            write_recipe(r, recipe, &summary, out, recipes)?;
+            plan.push(Recipe::MeetingYear { body: body.to_string(), body_slug: slug.to_string(), year, meetings });
         }
         index.push(BodyYears { body: body.to_string(), slug: slug.to_string(), years: counts });
     }
-    write_recipe(r, Recipe::Meetings { bodies: index }, &summary, out, recipes)
+    plan.push(Recipe::Meetings { bodies: index });
 }
 
-/// What a page of decisions (or a feed) was made from, by the decisions'
-/// numbers in listing order: enough to make that page again when one of
-/// them is edited, without the rest of the register.
+/// The browse index's and search page's lists of years, decision makers,
+/// subjects and areas.
+pub type Facets = BTreeMap<String, Vec<Facet>>;
+
+/// What a page of the site (or a feed, or an open data file) is made
+/// from, its decisions by their numbers in listing order: enough to know
+/// whether a page an earlier build made still holds, and to make it again
+/// without the rest of the register.
 #[derive(Clone, Serialize, Deserialize)]
 pub enum Recipe {
     Listing {
@@ -528,21 +558,41 @@ pub enum Recipe {
     Meetings {
         bodies: Vec<BodyYears>,
     },
+    Browse {
+        facets: Facets,
+    },
+    Search {
+        facets: Facets,
+    },
+    NotFound,
+    /// An open data file: made from every decision.
+    OpenData(super::data::OpenData),
 }
 
 impl Recipe {
-    /// Where its page goes in the site (a feed's path is its own).
-    fn path(&self) -> Option<String> {
+    /// Where its page goes in the site.
+    pub fn path(&self) -> String {
         match self {
-            Recipe::Listing { listing, page, .. } => Some(listing_path(listing, *page)),
-            Recipe::Home { .. } => Some("index.html".into()),
-            Recipe::CallIn { .. } => Some("call-in/index.html".into()),
-            Recipe::ForwardPlan { .. } => Some("forward-plan/index.html".into()),
-            Recipe::Feed { path, .. } => Some(path.clone()),
-            Recipe::Meeting { meeting, .. } => Some(format!("meetings/{}/index.html", meeting.slug)),
-            Recipe::MeetingYear { body_slug, year, .. } => Some(format!("meetings/{body_slug}/{year}/index.html")),
-            Recipe::Meetings { .. } => Some("meetings/index.html".into()),
+            Recipe::Listing { listing, page, .. } => listing_path(listing, *page),
+            Recipe::Home { .. } => "index.html".into(),
+            Recipe::CallIn { .. } => "call-in/index.html".into(),
+            Recipe::ForwardPlan { .. } => "forward-plan/index.html".into(),
+            Recipe::Feed { path, .. } => path.clone(),
+            Recipe::Meeting { meeting, .. } => format!("meetings/{}/index.html", meeting.slug),
+            Recipe::MeetingYear { body_slug, year, .. } => format!("meetings/{body_slug}/{year}/index.html"),
+            Recipe::Meetings { .. } => "meetings/index.html".into(),
+            Recipe::Browse { .. } => "browse/index.html".into(),
+            Recipe::Search { .. } => "search/index.html".into(),
+            Recipe::NotFound => "404.html".into(),
+            Recipe::OpenData(file) => file.path(),
         }
+    }
+
+    /// Whether the recipe and its members' summaries are all its page is
+    /// made from, so that a key of them tells a page still as it would be
+    /// made (an open data file is made from every decision: never kept).
+    fn keyed(&self) -> bool {
+        !matches!(self, Recipe::OpenData(_))
     }
 
     /// The decisions the page shows.
@@ -554,25 +604,29 @@ impl Recipe {
             | Recipe::Meeting { members, .. } => (members, &[]),
             Recipe::Home { latest, open, .. } => (latest, open),
             Recipe::ForwardPlan { key, other, .. } => (key, other),
-            Recipe::MeetingYear { .. } | Recipe::Meetings { .. } => (&[], &[]),
+            Recipe::MeetingYear { .. }
+            | Recipe::Meetings { .. }
+            | Recipe::Browse { .. }
+            | Recipe::Search { .. }
+            | Recipe::NotFound
+            | Recipe::OpenData(_) => (&[], &[]),
         };
         a.iter().chain(b).copied()
     }
 }
 
-/// Makes a recipe's page again: its path in the site and its text, with
-/// `summary` giving each member's summary.
-pub fn remade<'s>(
+/// Makes a recipe's page: its path in the site and its text, from `all`
+/// (the summaries its numbers count in) and their listing `entries`.
+fn remade(
     r: &Renderer<'_>,
     recipe: &Recipe,
-    summary: &dyn Fn(u32) -> &'s Summary,
+    all: &[Summary],
+    entries: &Entries<'_, '_>,
 ) -> Result<(String, String), Error> {
-    let of = |members: &[u32]| members.iter().map(|&n| summary(n)).collect::<Vec<&Summary>>();
-    match recipe {
+    let of = |members: &[u32]| members.iter().filter_map(|&n| all.get(n as usize)).collect::<Vec<&Summary>>();
+    let text = match recipe {
         Recipe::Listing { listing, page, pages, count, members } => {
-            let chunk = of(members);
-            let entries = Entries::of(r, chunk.iter().copied());
-            listing_page(r, listing, *page, *pages, *count, &chunk, &entries)
+            listing_page(r, listing, *page, *pages, *count, &of(members), entries)?
         }
         Recipe::Home { latest, open, forthcoming, total, years } => {
             let mut ctx = Context::new();
@@ -581,58 +635,89 @@ pub fn remade<'s>(
             ctx.insert("forthcoming_count", forthcoming);
             ctx.insert("total", total);
             ctx.insert("years", &Some(years));
-            Ok(("index.html".into(), r.render("home.html", 0, &mut ctx)?))
+            r.render("home.html", 0, &mut ctx)?
         }
         Recipe::CallIn { members } => {
             let mut ctx = Context::new();
             ctx.insert("items", &of(members));
-            Ok(("call-in/index.html".into(), r.render("call-in.html", 1, &mut ctx)?))
+            r.render("call-in.html", 1, &mut ctx)?
         }
         Recipe::ForwardPlan { key, other, pdf } => {
             let mut ctx = Context::new();
             ctx.insert("key_decisions", &of(key));
             ctx.insert("items", &of(other));
             ctx.insert("pdf", &pdf.then_some("forward-plan/notice.pdf"));
-            Ok(("forward-plan/index.html".into(), r.render("forward-plan.html", 1, &mut ctx)?))
+            r.render("forward-plan.html", 1, &mut ctx)?
         }
-        Recipe::Feed { path, title, members } => Ok((path.clone(), super::feeds::atom(r, title, path, &of(members)).0)),
-        Recipe::Meeting { meeting, pdf, members } => {
-            let path = format!("meetings/{}/index.html", meeting.slug);
-            Ok((path, super::meetings::meeting_page(r, meeting, *pdf, &of(members))?))
-        }
+        Recipe::Feed { path, title, members } => super::feeds::atom(r, title, path, &of(members)).0,
+        Recipe::Meeting { meeting, pdf, members } => super::meetings::meeting_page(r, meeting, *pdf, &of(members))?,
         Recipe::MeetingYear { body, body_slug, year, meetings } => {
-            let path = format!("meetings/{body_slug}/{year}/index.html");
-            Ok((path, super::meetings::year_page(r, body, body_slug, *year, meetings)?))
+            super::meetings::year_page(r, body, body_slug, *year, meetings)?
         }
-        Recipe::Meetings { bodies } => Ok(("meetings/index.html".into(), super::meetings::index_page(r, bodies)?)),
-    }
+        Recipe::Meetings { bodies } => super::meetings::index_page(r, bodies)?,
+        Recipe::Browse { facets } => {
+            let mut ctx = Context::new();
+            ctx.insert("facets", facets);
+            r.render("browse.html", 1, &mut ctx)?
+        }
+        Recipe::Search { facets } => {
+            let mut ctx = Context::new();
+            ctx.insert("facets", facets);
+            r.render("search.html", 1, &mut ctx)?
+        }
+        Recipe::NotFound => not_found(r)?,
+        Recipe::OpenData(file) => super::data::open_data_file(r, file, all),
+    };
+    Ok((recipe.path(), text))
+}
+
+/// The 404 page, served at any depth: its links start from the site's root.
+fn not_found(r: &Renderer<'_>) -> Result<String, Error> {
+    let mut ctx = Context::new();
+    let root_path =
+        r.site.base_url.as_deref().and_then(|u| u.splitn(4, '/').nth(3)).map_or("/".to_string(), |p| format!("/{p}"));
+    ctx.insert("site", &r.site);
+    ctx.insert("root", &root_path);
+    ctx.insert("nav", "");
+    r.tera.render("404.html", &ctx).map_err(|e| super::template_error(&r.template_dir.join("404.html"), &e))
 }
 
 /// Writes a recipe's page, or keeps it where the staging folder holds it
 /// as made from the same key.
-pub fn write_recipe<'s>(
+fn write_recipe(
     r: &Renderer<'_>,
     recipe: Recipe,
-    summary: &dyn Fn(u32) -> &'s Summary,
+    all: &[Summary],
+    entries: &Entries<'_, '_>,
     out: &Staging,
-    recipes: &Recipes<'_>,
+    recipes: &Recipes,
 ) -> Result<(), Error> {
     let key = recipes.key(r, &recipe);
-    match recipe.path().filter(|path| out.holds(path, key)) {
-        Some(path) => out.keep(&path, key)?,
-        None => {
-            let (path, text) = remade(r, &recipe, summary)?;
-            out.write_keyed(&path, key, text.as_bytes())?;
-        }
+    let path = recipe.path();
+    if out.holds(&path, key) {
+        return out.keep(&path, key);
     }
-    Ok(())
+    let (path, text) = remade(r, &recipe, all, entries)?;
+    out.write_keyed(&path, key, text.as_bytes())
+}
+
+/// The numbers of `items`, each one of `all`: its place there.
+pub(super) fn numbers(all: &[Summary], items: &[&Summary]) -> Vec<u32> {
+    let start = all.as_ptr() as usize;
+    let size = std::mem::size_of::<Summary>();
+    items
+        .iter()
+        .map(|s| {
+            let at = (*s as *const Summary as usize - start) / size;
+            debug_assert!(std::ptr::eq(&all[at], *s));
+            at as u32
+        })
+        .collect()
 }
 
 /// How a build knows a page of decisions made from the same summaries.
-pub struct Recipes<'a> {
-    /// The summaries in listing order, whose positions are their numbers.
-    all: &'a [Summary],
-    /// One number for each summary, in the same order.
+pub struct Recipes {
+    /// One number for each summary, in listing order.
     fingerprints: Vec<u64>,
 }
 
@@ -658,10 +743,9 @@ fn fingerprint(s: &Summary) -> u64 {
     h.0.finish()
 }
 
-impl<'a> Recipes<'a> {
-    pub fn new(all: &'a [Summary]) -> Self {
-        let fingerprints = all.par_iter().map(fingerprint).collect();
-        Recipes { all, fingerprints }
+impl Recipes {
+    pub fn new(all: &[Summary]) -> Self {
+        Recipes { fingerprints: all.par_iter().map(fingerprint).collect() }
     }
 
     /// One number for everything a recipe's page is made from: the
@@ -675,21 +759,6 @@ impl<'a> Recipes<'a> {
             self.fingerprints.get(n as usize).hash(&mut h);
         }
         h.finish()
-    }
-
-    /// The numbers of summaries taken from the build's own list.
-    pub fn numbers(&self, items: &[&Summary]) -> Vec<u32> {
-        let start = self.all.as_ptr() as usize;
-        let size = std::mem::size_of::<Summary>();
-        items
-            .iter()
-            .map(|s| {
-                // every summary listed is one of `all`: its place is its number
-                let at = (*s as *const Summary as usize - start) / size;
-                debug_assert!(std::ptr::eq(&self.all[at], *s));
-                at as u32
-            })
-            .collect()
     }
 }
 
@@ -735,19 +804,13 @@ fn forward_plan(summaries: &[Summary]) -> Vec<&Summary> {
 /// The facet values of a summary (its decision maker, subjects or areas).
 type NamesOf = fn(&Summary) -> Vec<&str>;
 
-/// Browse pages by year, decision maker, subject and area; returns the
-/// facet lists for the browse index and the search page.
-fn write_facets(
-    r: &Renderer<'_>,
-    summaries: &[Summary],
-    entries: &Entries<'_, '_>,
-    out: &Staging,
-    recipes: &Recipes<'_>,
-) -> Result<BTreeMap<&'static str, Vec<Facet>>, Error> {
-    let mut facets = BTreeMap::new();
+/// The recipes of the browse pages by year, decision maker, subject and
+/// area; returns the facet lists for the browse index and the search page.
+fn facet_recipes(all: &[Summary], plan: &mut Vec<Recipe>) -> Facets {
+    let mut facets = Facets::new();
     // years, newest first
     let mut years: BTreeMap<i32, Vec<&Summary>> = BTreeMap::new();
-    for s in summaries {
+    for s in all {
         if let Some(y) = s.year {
             years.entry(y).or_default().push(s);
         }
@@ -762,19 +825,19 @@ fn write_facets(
             by_month: true,
             feed: None,
         };
-        write_listing(r, &listing, items, entries, out, recipes)?;
+        listing_recipes(&listing, items, all, plan);
         year_facets.push(Facet { name: year.to_string(), href: format!("{base}/"), count: items.len() });
     }
-    facets.insert("year", year_facets);
+    facets.insert("year".into(), year_facets);
 
-    let kinds: [(&'static str, &str, NamesOf); 3] = [
+    let kinds: [(&str, &str, NamesOf); 3] = [
         ("decision-maker", "Decisions by", |s| vec![s.decision_maker.as_str()]),
         ("subject", "Decisions about", |s| s.subjects.iter().map(String::as_str).collect()),
         ("area", "Decisions affecting", |s| s.areas.iter().map(String::as_str).collect()),
     ];
     for (key, lead, names_of) in kinds {
         let mut by_name: BTreeMap<&str, Vec<&Summary>> = BTreeMap::new();
-        for s in summaries {
+        for s in all {
             for name in names_of(s) {
                 by_name.entry(name).or_default().push(s);
             }
@@ -786,12 +849,12 @@ fn write_facets(
             let feed = (key == "decision-maker").then(|| format!("feeds/{}.atom", slugs[name]));
             let listing =
                 Listing { base: base.clone(), title: format!("{lead} {name}"), intro: None, by_month: false, feed };
-            write_listing(r, &listing, items, entries, out, recipes)?;
+            listing_recipes(&listing, items, all, plan);
             list.push(Facet { name: name.to_string(), href: format!("{base}/"), count: items.len() });
         }
-        facets.insert(key, list);
+        facets.insert(key.into(), list);
     }
-    Ok(facets)
+    facets
 }
 
 /// Slugs of decision makers, for per-maker feeds (the same as browse pages).

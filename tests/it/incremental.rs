@@ -306,9 +306,15 @@ fn build_on(root: &Path, day: chrono::NaiveDate, args: &[&str]) -> bool {
 }
 
 /// Builds as `decreg serve` does, in this process, holding what each
-/// build leaves in `memory` for the next: into `<root>/held-output`,
-/// without PDFs. Whether it published.
-fn build_holding(root: &Path, day: chrono::NaiveDate, memory: &mut decreg::cache::Memory) -> bool {
+/// build leaves in `memory` for the next, and in `held` what it
+/// published: into `<root>/held-output`, without PDFs. Whether it
+/// published.
+fn build_holding(
+    root: &Path,
+    day: chrono::NaiveDate,
+    memory: &mut decreg::cache::Memory,
+    held: &mut Option<decreg::preview::Held>,
+) -> bool {
     let plan = decreg::cli::BuildPlan {
         root: root.to_path_buf(),
         out: root.join("held-output"),
@@ -320,7 +326,41 @@ fn build_holding(root: &Path, day: chrono::NaiveDate, memory: &mut decreg::cache
     };
     let inputs = decreg::stamp::take(root, day, false);
     let built = decreg::build::build_from(&plan, inputs, std::time::Instant::now(), Some(memory)).unwrap();
-    built.published || built.up_to_date.is_some()
+    let done = built.published || built.up_to_date.is_some();
+    *held = match (built.checked, built.published) {
+        (Some(checked), true) => Some(decreg::preview::Held::new(checked, built.summaries)),
+        _ => None,
+    };
+    done
+}
+
+/// Each record file's bytes, by path relative to `root`.
+fn record_bytes(root: &Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+    record_files(root)
+        .into_iter()
+        .map(|path| (path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()))
+        .collect()
+}
+
+/// What `serve` shows of `change` at once, before the build that follows
+/// it, where it shows it: an edit or addition of record files only.
+fn shown_at_once(
+    root: &Path,
+    day: chrono::NaiveDate,
+    change: &Change,
+    before: &BTreeMap<std::path::PathBuf, Vec<u8>>,
+    held: Option<&mut decreg::preview::Held>,
+) -> Option<decreg::preview::Shown> {
+    if !matches!(change, Change::Text(_) | Change::Maker(_) | Change::Add(_) | Change::Exempt(_)) {
+        return None;
+    }
+    let after = record_bytes(root);
+    let edited: Vec<std::path::PathBuf> =
+        after.iter().filter(|(path, bytes)| before.get(*path) != Some(bytes)).map(|(p, _)| p.clone()).collect();
+    if edited.is_empty() {
+        return None;
+    }
+    held?.edited(root, day, &edited)
 }
 
 proptest::proptest! {
@@ -341,12 +381,15 @@ proptest::proptest! {
         let root = reg.path();
         let mut day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let mut memory = decreg::cache::Memory::default();
+        let mut held = None;
         assert!(build_on(root, day, &[]));
-        assert!(build_holding(root, day, &mut memory));
+        assert!(build_holding(root, day, &mut memory, &mut held));
         for (n, change) in changes.iter().enumerate() {
+            let before = record_bytes(root);
             apply(root, change, &mut day, n);
+            let shown = shown_at_once(root, day, change, &before, held.as_mut());
             let published = build_on(root, day, &[]);
-            proptest::prop_assert_eq!(build_holding(root, day, &mut memory), published);
+            proptest::prop_assert_eq!(build_holding(root, day, &mut memory, &mut held), published);
             if !published {
                 continue; // an edit with an error publishes nothing
             }
@@ -369,6 +412,28 @@ proptest::proptest! {
                     );
                 }
             }
+            // what serve showed at once: each page it answered for is the
+            // page a build from nothing makes
+            let Some(shown) = shown else { continue };
+            let mut answered = 0;
+            for (name, bytes) in &theirs {
+                let Some(page) = shown.page(name) else { continue };
+                answered += 1;
+                proptest::prop_assert!(
+                    page.as_ref().unwrap().as_bytes() == &bytes[..],
+                    "serve showed {} otherwise after {:?}:\n{}\n---\n{}",
+                    name,
+                    &changes[..=n],
+                    page.unwrap(),
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+            let edited = theirs
+                .keys()
+                .filter(|name| name.starts_with("decisions/") && name.matches('/').count() == 2)
+                .filter(|name| shown.page(name).is_some());
+            proptest::prop_assert!(edited.count() > 0, "serve showed no edited page after {:?}", &changes[..=n]);
+            proptest::prop_assert!(answered > 20, "serve answered for {} pages", answered);
         }
     }
 }

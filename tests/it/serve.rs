@@ -90,6 +90,13 @@ fn serve_previews_and_rebuilds_on_change() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(get(&addr, "/decisions/as-markdown/").1.contains("Kiosk Lease at Hoglands Park"));
+    // an edit is shown before the build behind it is done: wait for that
+    let published = reg.join("output/preview/site/decisions/as-markdown/index.html");
+    while !std::fs::read_to_string(&published).unwrap_or_default().contains("Kiosk Lease")
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
     same_as_a_build_from_nothing(reg);
 }
 

@@ -1,0 +1,170 @@
+//! What `serve` shows of an edit before the build that follows it is
+//! done. At 100,000 decisions a build takes seconds, most of it spent on
+//! the decisions the edit did not touch. So serve holds what the last
+//! build published ([`Held`]: the register as checked and the decisions'
+//! summaries), checks the edited record files alone, and answers with
+//! [`Shown`]: their pages, made as a build makes them, and every page the
+//! site makes from the decisions' summaries (listings, meetings, feeds,
+//! open data), each made from the summaries with the edit applied when a
+//! browser asks for it, by the build's own plan. The build runs behind it
+//! and, once done, its output is what serve shows again.
+//!
+//! An edit is shown this way only when it is plain: record files edited
+//! or added, each checked without error, and no id another file holds.
+//! Any other change (a file removed, `register.yaml`, a template, a
+//! document) waits for the build, which is also what names every error.
+
+use crate::diag::Diagnostic;
+use crate::load::Error;
+use crate::public::Links;
+use crate::records::Record;
+use crate::render_html::{self, OpenData, Recipe, Renderer, Summary};
+use crate::validate::{workdays::Calendar, Context};
+use crate::Checked;
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// What the last build published, held for the edits that follow it.
+pub struct Held {
+    checked: Checked,
+    /// The decisions published, in listing order.
+    summaries: Arc<Vec<Summary>>,
+}
+
+/// The site with an edit applied, as far as serve shows it before the
+/// build that follows.
+pub struct Shown {
+    root: PathBuf,
+    today: NaiveDate,
+    config: crate::config::Config,
+    summaries: Arc<Vec<Summary>>,
+    /// The edited decisions' pages, by their path in the site.
+    pages: HashMap<String, String>,
+    /// The pages made from the summaries, planned when first asked for.
+    plan: OnceLock<Vec<Recipe>>,
+    /// The open data files every decision is in, each made once.
+    open_data: [(OpenData, OnceLock<String>); 3],
+}
+
+/// Where listings place a decision: newest first, then by id (as a build
+/// orders records).
+fn place(s: &Summary) -> (std::cmp::Reverse<Option<&str>>, &str) {
+    (std::cmp::Reverse(s.date.as_ref().map(|d| d.iso.as_str())), s.id.as_str())
+}
+
+impl Held {
+    pub fn new(checked: Checked, summaries: Vec<Summary>) -> Held {
+        Held { checked, summaries: Arc::new(summaries) }
+    }
+
+    /// The site with the record files `changed` (relative to `root`) as
+    /// they are now; `None` when the edit is not plain (see the module's
+    /// note) and only a build can show it. The held summaries take the
+    /// edit in place (copying 100,000 of them would cost more than all the
+    /// rest): what is held afterwards is only good for the build that
+    /// follows to replace.
+    pub fn edited(&mut self, root: &Path, today: NaiveDate, changed: &[PathBuf]) -> Option<Shown> {
+        let config = &self.checked.config;
+        let documents = &self.checked.documents;
+        let calendar = Calendar::new(config.bank_holidays, &config.closures);
+        let ctx = Context { config, calendar: &calendar, today, documents };
+        let mut edited = Vec::with_capacity(changed.len());
+        for rel in changed {
+            let (record, mut diags) = crate::load_one(root, rel, &ctx);
+            crate::validate::enforce::silence(&mut diags, &config.rules);
+            if diags.iter().any(Diagnostic::is_error) {
+                return None;
+            }
+            edited.push(record?.0);
+        }
+        let skipped = self.checked.files_with_errors();
+        let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
+        let edited_ids: HashSet<&str> = edited.iter().map(|r| r.id.as_str()).collect();
+        // the records the edited pages name, as a build's links would have them
+        let named: HashSet<&str> =
+            edited.iter().flat_map(|r| r.related.iter().map(String::as_str).chain(r.supersedes.as_deref())).collect();
+        let mut linked: Vec<&Record> = Vec::new();
+        let mut gone = HashSet::new();
+        for r in self.checked.records.iter().filter(|r| !skipped.contains(&r.source)) {
+            if changed.contains(r.source.as_path()) {
+                gone.insert(r.id.as_str());
+            } else if edited_ids.contains(r.id.as_str()) {
+                return None; // an id another file holds: the build names both
+            } else if named.contains(r.id.as_str()) || r.supersedes.as_deref().is_some_and(|s| edited_ids.contains(s)) {
+                linked.push(r);
+            }
+        }
+        if edited_ids.len() < edited.len() {
+            return None;
+        }
+        linked.extend(&edited);
+        let links = Links::new(&linked);
+        let renderer = Renderer::new(root, config, today).ok()?;
+        let made: Vec<_> = edited
+            .iter()
+            .map(|r| render_html::record_page(&renderer, r, documents, &links, false))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let summaries = Arc::make_mut(&mut self.summaries);
+        summaries.retain(|s| !gone.contains(s.id.as_str()));
+        let mut pages = HashMap::new();
+        for page in made {
+            pages.insert(format!("decisions/{}/index.html", page.summary.id), page.html);
+            let at = summaries.partition_point(|s| place(s) < place(&page.summary));
+            summaries.insert(at, page.summary);
+        }
+        Some(Shown {
+            root: root.to_path_buf(),
+            today,
+            config: config.clone(),
+            summaries: self.summaries.clone(),
+            pages,
+            plan: OnceLock::new(),
+            open_data: [OpenData::Json, OpenData::Csv, OpenData::Calendar].map(|file| (file, OnceLock::new())),
+        })
+    }
+}
+
+impl Shown {
+    /// The page at `path` in the site (`decisions/index.html`) with the
+    /// edit applied; `None` for what the edit leaves as the last build
+    /// wrote it (other decisions' pages, assets, documents, the search
+    /// index and statistics, which the build that follows brings).
+    pub fn page(&self, path: &str) -> Option<Result<String, Error>> {
+        if let Some(html) = self.pages.get(path) {
+            return Some(Ok(html.clone()));
+        }
+        let renderer = match Renderer::new(&self.root, &self.config, self.today) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some((file, made)) = self.open_data.iter().find(|(file, _)| file.path() == path) {
+            return Some(Ok(made
+                .get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries))
+                .clone()));
+        }
+        render_html::made_at(&renderer, self.plan(&renderer), &self.summaries, path)
+    }
+
+    /// The pages made from the summaries, planned once.
+    fn plan(&self, renderer: &Renderer<'_>) -> &[Recipe] {
+        self.plan.get_or_init(|| render_html::plan(renderer, &self.summaries))
+    }
+
+    /// Plans the pages made from the summaries, and makes the open data
+    /// files, now rather than when a browser first asks for one: serve
+    /// does it before the build behind takes the cores.
+    pub fn prepare(&self) {
+        let Ok(renderer) = Renderer::new(&self.root, &self.config, self.today) else { return };
+        // on threads of their own: a thread of rayon's pool must never
+        // wait for a file another thread is making on that pool
+        std::thread::scope(|scope| {
+            scope.spawn(|| self.plan(&renderer).len());
+            for (file, made) in &self.open_data {
+                made.get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries));
+            }
+        });
+    }
+}
