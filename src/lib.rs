@@ -19,7 +19,10 @@
 //!    [`cache`] keeps, in decreg's own format, what the next build needs
 //!    to know of this one (each record file's check, each page's summary
 //!    and search terms), so that it reads and makes only what changed;
-//! 7. [`listing`] shows the resolved records to officers (`list`, `show`).
+//! 7. [`listing`] shows the resolved records to officers (`list`, `show`);
+//!    [`serve`] previews the site as it is built, and [`preview`] shows an
+//!    edit of records from what the last build published, by the same
+//!    recipes ([`render_html::plan`]), until the build behind it is done.
 //!
 //! Every content problem is a [`diag::Diagnostic`] with file, line and
 //! column; stages return them beside their output.

@@ -7,7 +7,8 @@ run.py --decreg BIN --npm DIR --work DIR [--sizes 1000,10000,100000] [--runs 3]
 For each size: a register from ../shared/bench/gen-corpus (reused when it
 is there), then RUNS times, interleaved: decreg build --no-pdf from nothing,
 the same again with nothing changed, again after one record's title is
-edited in place (then put back), decreg check; and the peer: Hugo on the
+edited in place (then put back), decreg check, and from 100,000 records
+decreg serve with one title edited (serve_edit); and the peer: Hugo on the
 site that to-hugo.py writes (the conversion is timed apart and not counted),
 then Pagefind on Hugo's output. Then the bytes a first search fetches on
 both sites, in headless Chromium (search-bytes.mjs), and PDFs: decreg build
