@@ -31,7 +31,8 @@ pub struct Built {
     /// last held as this build would make them, and were kept.
     pub pages_made: usize,
     /// The summaries of the decisions published, in listing order: what
-    /// the pages made from more than one decision were made from.
+    /// the pages made from more than one decision were made from (none
+    /// when nothing was published).
     pub summaries: Vec<render_html::Summary>,
     pub timings: Vec<(&'static str, Duration)>,
 }

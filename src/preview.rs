@@ -5,8 +5,8 @@
 //! summaries), checks the edited record files alone, and answers with
 //! [`Shown`]: their pages, made as a build makes them, and every page the
 //! site makes from the decisions' summaries (listings, meetings, feeds,
-//! open data), each made from the summaries with the edit applied when a
-//! browser asks for it, by the build's own plan. The build runs behind it
+//! open data), each made from the summaries with the edit applied, by the
+//! build's own plan ([`render_html::plan`]). The build runs behind it
 //! and, once done, its output is what serve shows again.
 //!
 //! An edit is shown this way only when it is plain: record files edited
@@ -39,19 +39,29 @@ pub struct Shown {
     root: PathBuf,
     today: NaiveDate,
     config: crate::config::Config,
+    /// The register's templates, as the edited pages were made with.
+    tera: tera::Tera,
     summaries: Arc<Vec<Summary>>,
     /// The edited decisions' pages, by their path in the site.
     pages: HashMap<String, String>,
+    /// The pages of decisions the edit took away (an id changed).
+    gone: HashSet<String>,
     /// The pages made from the summaries, planned when first asked for.
-    plan: OnceLock<Vec<Recipe>>,
+    plan: OnceLock<Plan>,
     /// The open data files every decision is in, each made once.
     open_data: [(OpenData, OnceLock<String>); 3],
 }
 
-/// Where listings place a decision: newest first, then by id (as a build
-/// orders records).
-fn place(s: &Summary) -> (std::cmp::Reverse<Option<&str>>, &str) {
-    (std::cmp::Reverse(s.date.as_ref().map(|d| d.iso.as_str())), s.id.as_str())
+/// The recipes of the pages made from the summaries, by path.
+struct Plan {
+    recipes: Vec<Recipe>,
+    at: HashMap<String, usize>,
+}
+
+/// Where listings place a summary (see [`render_html::listing_place`]).
+fn place(s: &Summary) -> (std::cmp::Reverse<Option<NaiveDate>>, &str) {
+    let date = s.date.as_ref().and_then(|d| NaiveDate::parse_from_str(&d.iso, "%Y-%m-%d").ok());
+    render_html::listing_place(date, &s.id)
 }
 
 impl Held {
@@ -82,22 +92,26 @@ impl Held {
         let skipped = self.checked.files_with_errors();
         let changed: HashSet<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let edited_ids: HashSet<&str> = edited.iter().map(|r| r.id.as_str()).collect();
+        if edited_ids.len() < edited.len() {
+            return None;
+        }
         // the records the edited pages name, as a build's links would have them
         let named: HashSet<&str> =
             edited.iter().flat_map(|r| r.related.iter().map(String::as_str).chain(r.supersedes.as_deref())).collect();
         let mut linked: Vec<&Record> = Vec::new();
         let mut gone = HashSet::new();
-        for r in self.checked.records.iter().filter(|r| !skipped.contains(&r.source)) {
+        for r in &self.checked.records {
             if changed.contains(r.source.as_path()) {
                 gone.insert(r.id.as_str());
             } else if edited_ids.contains(r.id.as_str()) {
-                return None; // an id another file holds: the build names both
+                // an id another file holds, even one the build skipped:
+                // the build names both
+                return None;
+            } else if skipped.contains(&r.source) {
+                continue;
             } else if named.contains(r.id.as_str()) || r.supersedes.as_deref().is_some_and(|s| edited_ids.contains(s)) {
                 linked.push(r);
             }
-        }
-        if edited_ids.len() < edited.len() {
-            return None;
         }
         linked.extend(&edited);
         let links = Links::new(&linked);
@@ -111,20 +125,28 @@ impl Held {
         summaries.retain(|s| !gone.contains(s.id.as_str()));
         let mut pages = HashMap::new();
         for page in made {
-            pages.insert(format!("decisions/{}/index.html", page.summary.id), page.html);
+            pages.insert(page_of(&page.summary.id), page.html);
             let at = summaries.partition_point(|s| place(s) < place(&page.summary));
             summaries.insert(at, page.summary);
         }
+        let gone = gone.into_iter().filter(|id| !edited_ids.contains(id)).map(page_of).collect();
         Some(Shown {
             root: root.to_path_buf(),
             today,
             config: config.clone(),
+            tera: renderer.tera,
             summaries: self.summaries.clone(),
             pages,
+            gone,
             plan: OnceLock::new(),
             open_data: [OpenData::Json, OpenData::Csv, OpenData::Calendar].map(|file| (file, OnceLock::new())),
         })
     }
+}
+
+/// The path of decision `id`'s page in the site.
+fn page_of(id: &str) -> String {
+    format!("decisions/{id}/index.html")
 }
 
 impl Shown {
@@ -136,32 +158,42 @@ impl Shown {
         if let Some(html) = self.pages.get(path) {
             return Some(Ok(html.clone()));
         }
-        let renderer = match Renderer::new(&self.root, &self.config, self.today) {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
         if let Some((file, made)) = self.open_data.iter().find(|(file, _)| file.path() == path) {
-            return Some(Ok(made
-                .get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries))
-                .clone()));
+            let text = made.get_or_init(|| render_html::open_data_file(&self.renderer(), file, &self.summaries));
+            return Some(Ok(text.clone()));
         }
-        render_html::made_at(&renderer, self.plan(&renderer), &self.summaries, path)
+        let plan = self.plan();
+        let recipe = &plan.recipes[*plan.at.get(path)?];
+        Some(render_html::made(&self.renderer(), recipe, &self.summaries))
+    }
+
+    /// Whether `path` is the page of a decision the edit took away.
+    pub fn gone(&self, path: &str) -> bool {
+        self.gone.contains(path)
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer::with_templates(self.tera.clone(), &self.root, &self.config, self.today)
     }
 
     /// The pages made from the summaries, planned once.
-    fn plan(&self, renderer: &Renderer<'_>) -> &[Recipe] {
-        self.plan.get_or_init(|| render_html::plan(renderer, &self.summaries))
+    fn plan(&self) -> &Plan {
+        self.plan.get_or_init(|| {
+            let recipes = render_html::plan(&self.renderer(), &self.summaries);
+            let at = recipes.iter().enumerate().map(|(n, recipe)| (recipe.path(), n)).collect();
+            Plan { recipes, at }
+        })
     }
 
     /// Plans the pages made from the summaries, and makes the open data
     /// files, now rather than when a browser first asks for one: serve
     /// does it before the build behind takes the cores.
     pub fn prepare(&self) {
-        let Ok(renderer) = Renderer::new(&self.root, &self.config, self.today) else { return };
+        let renderer = self.renderer();
         // on threads of their own: a thread of rayon's pool must never
         // wait for a file another thread is making on that pool
         std::thread::scope(|scope| {
-            scope.spawn(|| self.plan(&renderer).len());
+            scope.spawn(|| self.plan().recipes.len());
             for (file, made) in &self.open_data {
                 made.get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries));
             }

@@ -123,6 +123,9 @@ fn rebuild(
         progress: Arc::new(Silent),
     };
     let started = Instant::now();
+    // what the last build published is not needed by this one, and an edit
+    // shown has what it needs of it: not held twice at 100,000 decisions
+    *held = None;
     let errors = match build_from(&plan, inputs, started, Some(memory)) {
         Ok(built) => {
             if verbose {
@@ -257,7 +260,11 @@ fn edited_records(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
         let Ok(rel) = path.strip_prefix(root) else { continue };
         let first = rel.components().next().map(|c| c.as_os_str());
         if crate::load::is_record_path(rel) {
-            if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+            // a file the build reads: not removed, and not reached through
+            // a link to a folder (the build follows none)
+            let read = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+                && std::fs::canonicalize(path).is_ok_and(|real| real == root.join(rel));
+            if !read {
                 return None;
             }
             files.push(rel.to_path_buf());
@@ -442,10 +449,18 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request = String::new();
     reader.read_line(&mut request)?;
-    // drain the headers
+    let mut host = None;
     let mut line = String::new();
     while reader.read_line(&mut line)? > 2 {
+        if let Some((_, value)) = line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            host = Some(value.trim().to_string());
+        }
         line.clear();
+    }
+    // a page elsewhere whose name it points at this machine (DNS
+    // rebinding) must not read the preview, nor the files it serves
+    if host.as_deref().is_some_and(|h| !is_this_machine(h)) {
+        return respond(&mut stream, "403 Forbidden", "text/plain", b"decreg serve answers only to this machine");
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
@@ -462,25 +477,26 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         "/__decreg/reload.js" => return respond(&mut stream, "200 OK", "text/javascript", RELOAD_JS.as_bytes()),
         _ => {}
     }
-    let parts: Vec<String> =
-        path.split('/').filter(|p| !p.is_empty() && *p != "." && *p != "..").map(percent_decode).collect();
-    let mut rel = parts.join("/");
-    if path.ends_with('/') || rel.is_empty() || site.join(&rel).is_dir() {
-        rel = if rel.is_empty() { "index.html".into() } else { format!("{rel}/index.html") };
-    }
     let shown = state.lock().unwrap_or_else(|e| e.into_inner()).shown.clone();
-    let (status, file, mut body) = match shown.as_deref().and_then(|s| s.page(&rel)) {
-        Some(Ok(text)) => ("200 OK", PathBuf::from(&rel), text.into_bytes()),
-        Some(Err(e)) => {
-            return respond(&mut stream, "500 Internal Server Error", "text/plain", e.to_string().as_bytes())
+    let page = site_path(path).map(|mut rel| {
+        if path.ends_with('/') || rel.is_empty() || site.join(&rel).is_dir() {
+            rel = if rel.is_empty() { "index.html".into() } else { format!("{rel}/index.html") };
         }
-        None => {
-            let file = site.join(&rel);
-            let (status, file) =
-                if file.is_file() { ("200 OK", file) } else { ("404 Not Found", site.join("404.html")) };
-            let body = std::fs::read(&file).unwrap_or_default();
-            (status, file, body)
-        }
+        rel
+    });
+    let not_found =
+        || ("404 Not Found", site.join("404.html"), std::fs::read(site.join("404.html")).unwrap_or_default());
+    let (status, file, mut body) = match (&page, shown.as_deref()) {
+        (None, _) => not_found(),
+        (Some(rel), Some(shown)) if shown.gone(rel) => not_found(),
+        (Some(rel), shown) => match shown.and_then(|s| s.page(rel)) {
+            Some(Ok(text)) => ("200 OK", PathBuf::from(rel), text.into_bytes()),
+            Some(Err(e)) => {
+                return respond(&mut stream, "500 Internal Server Error", "text/plain", e.to_string().as_bytes())
+            }
+            None if site.join(rel).is_file() => ("200 OK", site.join(rel), std::fs::read(site.join(rel))?),
+            None => not_found(),
+        },
     };
     if file.extension().is_some_and(|e| e == "html") {
         let html =
@@ -490,14 +506,40 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
     respond(&mut stream, status, content_type(&file), &body)
 }
 
+/// Whether a request's `Host` names this machine: the preview listens on
+/// 127.0.0.1 only, and browsers name it so.
+fn is_this_machine(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(name.to_ascii_lowercase().as_str(), "127.0.0.1" | "localhost" | "::1")
+}
+
+/// The file a request's path names in the site, relative to it (with
+/// `/`); `None` for a path that would lead out of it, whether written
+/// plainly or percent-encoded (`/..%2f..%2fetc`).
+fn site_path(path: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        let part = percent_decode(part);
+        if part == "." || part == ".." || part.contains(['/', '\\', '\0', ':']) {
+            return None;
+        }
+        parts.push(part);
+    }
+    Some(parts.join("/"))
+}
+
 fn percent_decode(s: &str) -> String {
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
+        if let (b'%', Some(&hi), Some(&lo)) = (b[i], b.get(i + 1), b.get(i + 2)) {
+            if let (Some(hi), Some(lo)) = (hex(hi), hex(lo)) {
+                out.push(hi << 4 | lo);
                 i += 3;
                 continue;
             }
@@ -537,8 +579,15 @@ mod tests {
     #[test]
     fn only_an_edit_or_addition_of_records_is_shown_before_the_build() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for file in ["decisions/2024/budget.md", "decisions/2024/.budget.md.swp", "decisions/_draft.md", "notes.txt"] {
+        // the watch names paths under the root as the system has it
+        let root = &dir.path().canonicalize().unwrap();
+        for file in [
+            "decisions/2024/budget.md",
+            "decisions/2024/.budget.md.swp",
+            "decisions/_draft.md",
+            "notes.txt",
+            "elsewhere/linked.md",
+        ] {
             std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
             std::fs::write(root.join(file), "x").unwrap();
         }
@@ -557,6 +606,37 @@ mod tests {
         assert_eq!(shown(&["decisions/2024/budget.md", "register.yaml"]), None);
         assert_eq!(shown(&["decisions/2024/budget.md", "templates/html/list.html"]), None);
         assert_eq!(shown(&["decisions/2024/budget.md", "documents/report.pdf"]), None);
+        // a folder reached through a link: the build follows none
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("elsewhere"), root.join("decisions/linked")).unwrap();
+            assert_eq!(shown(&["decisions/linked/linked.md"]), None);
+        }
+    }
+
+    #[test]
+    fn a_request_never_leads_out_of_the_site() {
+        assert_eq!(site_path("/decisions/budget/").as_deref(), Some("decisions/budget"));
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        assert_eq!(site_path("/documents/Caf%C3%A9%20plan.pdf").as_deref(), Some("documents/Café plan.pdf"));
+        for path in ["/../etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%2e%2e/secret", "/a/%2E%2E/b", "/a%5c..%5cb", "/C:"]
+        {
+            assert_eq!(site_path(path), None, "{path}");
+        }
+        // a `%` before a character of several bytes, or at the end
+        assert_eq!(percent_decode("%é"), "%é");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+    }
+
+    #[test]
+    fn only_this_machine_is_answered() {
+        for host in ["127.0.0.1:8000", "localhost:8000", "LOCALHOST", "[::1]:8000", "127.0.0.1"] {
+            assert!(is_this_machine(host), "{host}");
+        }
+        for host in ["attacker.example:8000", "127.0.0.1.attacker.example", "[::2]:80", ""] {
+            assert!(!is_this_machine(host), "{host}");
+        }
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! Open data beside the pages: `decisions.json` and `decisions.csv` (one
-//! row per public decision), Atom feeds (all decisions and one per decision
-//! maker), an iCalendar file of call-in deadlines, expected decision
-//! dates and meetings, and `sitemap.xml`. All made from summaries: no exempt content
-//! reaches them.
+//! row per public decision), an iCalendar file of call-in deadlines,
+//! expected decision dates and meetings, and `sitemap.xml`. All made from
+//! summaries: no exempt content reaches them.
 
 use super::feeds::xml;
 use super::meetings::Meeting;
@@ -109,11 +108,10 @@ impl OpenData {
 
 /// The open data files of the site, given its decisions and meetings:
 /// sitemaps only where the register gives the site's address.
-pub(super) fn open_data_files(r: &Renderer<'_>, decisions: usize, meetings: &[Meeting<'_>]) -> Vec<OpenData> {
+pub(super) fn open_data_files(r: &Renderer<'_>, all: &[Summary], meetings: &[Meeting<'_>]) -> Vec<OpenData> {
     let mut files = vec![OpenData::Json, OpenData::Csv, OpenData::Calendar];
-    if r.site.base_url.is_some() {
-        let urls = SITE_PAGES.len() + decisions + super::meetings::site_paths(meetings).len();
-        let parts = urls.div_ceil(SITEMAP_SIZE);
+    if let Some(base) = &r.site.base_url {
+        let parts = site_urls(base, all, meetings).len().div_ceil(SITEMAP_SIZE);
         files.push(OpenData::Sitemap { parts });
         if parts > 1 {
             files.extend((1..=parts).map(|n| OpenData::SitemapPart { n }));
@@ -140,9 +138,9 @@ pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> Str
             }
             index + "</sitemapindex>\n"
         }
-        OpenData::Sitemap { .. } => urlset(&site_urls(&base, all)),
+        OpenData::Sitemap { .. } => urlset(&site_urls(&base, all, &super::meetings::meetings(all))),
         OpenData::SitemapPart { n } => {
-            let urls = site_urls(&base, all);
+            let urls = site_urls(&base, all, &super::meetings::meetings(all));
             urlset(urls.chunks(SITEMAP_SIZE).nth(n - 1).unwrap_or(&[]))
         }
     }
@@ -365,10 +363,10 @@ fn vevent(r: &Renderer<'_>, e: &Event<'_>) -> String {
 const SITE_PAGES: [&str; 6] = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"];
 
 /// Every address of the site a search engine is told of.
-fn site_urls(base: &str, all: &[Summary]) -> Vec<String> {
+fn site_urls(base: &str, all: &[Summary], meetings: &[Meeting<'_>]) -> Vec<String> {
     let mut urls: Vec<String> = SITE_PAGES.iter().map(|p| format!("{base}{p}")).collect();
     urls.extend(all.iter().map(|s| format!("{base}decisions/{}/", s.id)));
-    urls.extend(super::meetings::site_paths(&super::meetings::meetings(all)).iter().map(|p| format!("{base}{p}")));
+    urls.extend(super::meetings::site_paths(meetings).iter().map(|p| format!("{base}{p}")));
     urls
 }
 

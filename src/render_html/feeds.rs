@@ -1,5 +1,5 @@
 //! Atom feeds of the newest decisions: of all of them and of each decision
-//! maker, made from summaries (see `data::write_feeds`, which writes them).
+//! maker, made from summaries (`Recipe::Feed` in the site's plan).
 
 use super::{Renderer, Summary};
 use std::fmt::Write as _;

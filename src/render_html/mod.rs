@@ -127,15 +127,20 @@ impl<'a> Renderer<'a> {
     /// The register's templates (built-in ones overridden by its own) and
     /// site, as of `today`.
     pub fn new(root: &Path, config: &'a Config, today: chrono::NaiveDate) -> Result<Renderer<'a>, Error> {
-        Ok(Renderer {
+        Ok(Renderer::with_templates(templates(root)?, root, config, today))
+    }
+
+    /// As [`Renderer::new`], with the register's templates as read already.
+    pub fn with_templates(tera: Tera, root: &Path, config: &'a Config, today: chrono::NaiveDate) -> Renderer<'a> {
+        Renderer {
             context: 0,
-            tera: templates(root)?,
+            tera,
             site: SiteView::new(config, today),
             config,
             template_dir: root.join("templates/html"),
             pdf: false,
             today,
-        })
+        }
     }
 
     /// Renders a template with the site and the page's own context; `depth`
@@ -188,8 +193,8 @@ fn without_comments(script: &str) -> String {
 
 pub use data::{csv_row, ics_events, json_row, open_data_file, OpenData};
 pub use pages::{
-    decision_page, made_at, plan, record_page, write_decision_pages, write_plan, DecisionPages, OnPage, PageSources,
-    Recipe, Recipes, RecordPage,
+    decision_page, listing_place, made, plan, record_page, write_decision_pages, write_plan, DecisionPages, OnPage,
+    PageSources, Recipe, Recipes, RecordPage,
 };
 
 #[cfg(test)]

@@ -49,6 +49,14 @@ pub trait PageSources: Sync {
 /// index is, and given its search terms once the index has them.
 pub type OnPage<'f> = dyn FnMut(&Summary, u64, search::Terms) -> Result<(), Error> + Send + 'f;
 
+/// Where listings place a decision: newest first, then by id.
+pub fn listing_place(
+    date: Option<chrono::NaiveDate>,
+    id: &str,
+) -> (std::cmp::Reverse<Option<chrono::NaiveDate>>, &str) {
+    (std::cmp::Reverse(date), id)
+}
+
 /// Decision pages rendered at a time: enough to keep both cores busy, few
 /// enough that a 100,000-decision register is never held as pages.
 const BATCH: usize = 2048;
@@ -71,7 +79,7 @@ pub fn write_decision_pages(
     on_page: &mut OnPage<'_>,
 ) -> Result<DecisionPages, Error> {
     let mut ordered = records.to_vec();
-    ordered.sort_by_cached_key(|rec| (std::cmp::Reverse(rec.date()), rec.id.clone()));
+    ordered.sort_by(|a, b| listing_place(a.date(), &a.id).cmp(&listing_place(b.date(), &b.id)));
     let mut summaries = Vec::with_capacity(ordered.len());
     let mut made_anew = 0;
     // Each batch's terms join the index while the next batch renders: the
@@ -412,7 +420,7 @@ pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
     plan.push(Recipe::Search { facets });
     plan.push(Recipe::NotFound);
     feed_recipes(r, all, &mut plan);
-    plan.extend(super::data::open_data_files(r, all.len(), &meetings).into_iter().map(Recipe::OpenData));
+    plan.extend(super::data::open_data_files(r, all, &meetings).into_iter().map(Recipe::OpenData));
     plan
 }
 
@@ -461,14 +469,13 @@ pub fn write_plan(
     whole
 }
 
-/// The page of `plan` at `path` in the site (`decisions/index.html`), made
-/// from `all`; `None` when no recipe makes it (a decision's own page, an
-/// asset, a document).
-pub fn made_at(r: &Renderer<'_>, plan: &[Recipe], all: &[Summary], path: &str) -> Option<Result<String, Error>> {
-    let recipe = plan.iter().find(|recipe| recipe.path() == path)?;
+/// The page a recipe of the plan makes, from `all` (serve makes the page
+/// a browser asks for this way; a build writes them all with
+/// [`write_plan`]).
+pub fn made(r: &Renderer<'_>, recipe: &Recipe, all: &[Summary]) -> Result<String, Error> {
     let members: Vec<&Summary> = recipe.members().filter_map(|n| all.get(n as usize)).collect();
     let entries = Entries::of(r, members.into_iter());
-    Some(remade(r, recipe, all, &entries).map(|(_, text)| text))
+    remade(r, recipe, all, &entries).map(|(_, text)| text)
 }
 
 /// A body's meetings by year, newest first.

@@ -363,6 +363,35 @@ fn shown_at_once(
     held?.edited(root, day, &edited)
 }
 
+/// An edit that gives a record another id: serve shows the new page at
+/// once as a build from nothing makes it, and not the page it took away.
+#[test]
+fn serve_shows_a_changed_id_at_once_and_not_the_page_it_took_away() {
+    let reg = copy_register(&repo());
+    let root = reg.path();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let (mut memory, mut held) = (decreg::cache::Memory::default(), None);
+    assert!(build_holding(root, day, &mut memory, &mut held));
+    let file = record_files(root).into_iter().find(|f| f.extension().is_some_and(|x| x == "md")).unwrap();
+    let old = format!("decisions/{}/index.html", file.file_stem().unwrap().to_string_lossy());
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("---\n", "---\nid: renamed-in-place\n", 1)).unwrap();
+    let rel = file.strip_prefix(root).unwrap().to_path_buf();
+    let shown = held.as_mut().unwrap().edited(root, day, &[rel]).expect("a plain edit is shown");
+    let fresh = tempfile::tempdir().unwrap();
+    assert!(build_on(root, day, &["--out", fresh.path().to_str().unwrap()]));
+    let theirs = published_files(fresh.path());
+    assert!(shown.gone(&old) && !theirs.contains_key(&old), "{old}");
+    let new = "decisions/renamed-in-place/index.html";
+    assert!(!shown.gone(new));
+    assert_eq!(shown.page(new).unwrap().unwrap().as_bytes(), &theirs[new][..]);
+    for (name, bytes) in &theirs {
+        if let Some(page) = shown.page(name) {
+            assert!(page.unwrap().as_bytes() == &bytes[..], "serve showed {name} otherwise");
+        }
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig {
         cases: std::env::var("DECREG_EDIT_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(12),
