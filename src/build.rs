@@ -210,14 +210,11 @@ fn write_site(
         search::write_index(index, &summaries, &staging)?;
         timings.push(("search index", stage.elapsed()));
         let stage = Instant::now();
-        plan.progress.stage("listings and open data");
+        plan.progress.stage("listings, open data and statistics");
         let recipes = render_html::Recipes::new(&summaries);
         let plan = render_html::plan(&renderer, &summaries);
         render_html::write_plan(&renderer, plan, &summaries, &staging, &recipes)?;
-        timings.push(("listings and open data", stage.elapsed()));
-        let stage = Instant::now();
-        render_html::statistics::write_statistics(&renderer, &summaries, &staging)?;
-        timings.push(("statistics pages", stage.elapsed()));
+        timings.push(("listings, open data and statistics", stage.elapsed()));
         published = summaries;
         Ok(Reports { published: pdf_ids.len(), rendered })
     })();

@@ -5,7 +5,7 @@
 //! summaries), checks the edited record files alone, and answers with
 //! [`Shown`]: their pages, made as a build makes them, and every page the
 //! site makes from the decisions' summaries (listings, meetings, feeds,
-//! open data), each made from the summaries with the edit applied, by the
+//! open data, statistics), each made from the summaries with the edit applied, by the
 //! build's own plan ([`render_html::plan`]). The build runs behind it
 //! and, once done, its output is what serve shows again.
 //!
@@ -152,8 +152,8 @@ fn page_of(id: &str) -> String {
 impl Shown {
     /// The page at `path` in the site (`decisions/index.html`) with the
     /// edit applied; `None` for what the edit leaves as the last build
-    /// wrote it (other decisions' pages, assets, documents, the search
-    /// index and statistics, which the build that follows brings).
+    /// wrote it (other decisions' pages, assets, documents, and the search
+    /// index, which the build that follows brings).
     pub fn page(&self, path: &str) -> Option<Result<String, Error>> {
         if let Some(html) = self.pages.get(path) {
             return Some(Ok(html.clone()));

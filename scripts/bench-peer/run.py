@@ -325,8 +325,8 @@ def serve_edit(a, reg, i):
     back): the seconds from the write until serve shows the edit on the
     record's page, on the page of all decisions that lists it and in
     decisions.json (each asked for as soon as serve says it has the edit,
-    and timed until it is all read), and until the build behind it is done (the search index
-    and statistics come with it)."""
+    and timed until it is all read), and until the build behind it is done
+    (the search index comes with it)."""
     import urllib.request
     path, text = edit_target(reg)
     ident = os.path.splitext(os.path.basename(path))[0]

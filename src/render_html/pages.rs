@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 use tera::Context;
 
 /// Decisions a listing page shows.
@@ -420,6 +421,8 @@ pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
     plan.push(Recipe::Search { facets });
     plan.push(Recipe::NotFound);
     feed_recipes(r, all, &mut plan);
+    let statistics = super::statistics::Statistics::of_all(all);
+    plan.extend(super::statistics::files(&statistics).into_iter().map(Recipe::Statistics));
     plan.extend(super::data::open_data_files(r, all, &meetings).into_iter().map(Recipe::OpenData));
     plan
 }
@@ -444,9 +447,9 @@ pub(super) fn feed_recipes(r: &Renderer<'_>, all: &[Summary], plan: &mut Vec<Rec
 }
 
 /// Writes every page of `plan`, keeping each the staging folder holds as
-/// made from the same key. The open data files, each made from every
-/// decision, are made one at a time beside the pages (together they are
-/// 200 MB at 100,000 decisions).
+/// made from the same key. The open data and statistics files, each made
+/// from every decision, are made one at a time beside the pages (the open
+/// data files are 200 MB together at 100,000 decisions).
 pub fn write_plan(
     r: &Renderer<'_>,
     plan: Vec<Recipe>,
@@ -455,12 +458,12 @@ pub fn write_plan(
     recipes: &Recipes,
 ) -> Result<(), Error> {
     let (pages, whole): (Vec<Recipe>, Vec<Recipe>) = plan.into_iter().partition(Recipe::keyed);
-    let entries = Entries::of(r, all.iter());
+    let shared = Shared { entries: Entries::of(r, all.iter()), statistics: OnceLock::new() };
     let (pages, whole) = rayon::join(
-        || pages.into_par_iter().try_for_each(|recipe| write_recipe(r, recipe, all, &entries, out, recipes)),
+        || pages.into_par_iter().try_for_each(|recipe| write_recipe(r, recipe, all, &shared, out, recipes)),
         || {
             whole.iter().try_for_each(|recipe| {
-                let (path, text) = remade(r, recipe, all, &entries)?;
+                let (path, text) = remade(r, recipe, all, &shared)?;
                 out.write(&path, text.as_bytes())
             })
         },
@@ -474,8 +477,8 @@ pub fn write_plan(
 /// [`write_plan`]).
 pub fn made(r: &Renderer<'_>, recipe: &Recipe, all: &[Summary]) -> Result<String, Error> {
     let members: Vec<&Summary> = recipe.members().filter_map(|n| all.get(n as usize)).collect();
-    let entries = Entries::of(r, members.into_iter());
-    remade(r, recipe, all, &entries).map(|(_, text)| text)
+    let shared = Shared { entries: Entries::of(r, members.into_iter()), statistics: OnceLock::new() };
+    remade(r, recipe, all, &shared).map(|(_, text)| text)
 }
 
 /// A body's meetings by year, newest first.
@@ -574,6 +577,8 @@ pub enum Recipe {
     NotFound,
     /// An open data file: made from every decision.
     OpenData(super::data::OpenData),
+    /// A statistics page or file: made from every decision.
+    Statistics(super::statistics::StatisticsFile),
 }
 
 impl Recipe {
@@ -592,14 +597,16 @@ impl Recipe {
             Recipe::Search { .. } => "search/index.html".into(),
             Recipe::NotFound => "404.html".into(),
             Recipe::OpenData(file) => file.path(),
+            Recipe::Statistics(file) => file.path(),
         }
     }
 
     /// Whether the recipe and its members' summaries are all its page is
     /// made from, so that a key of them tells a page still as it would be
-    /// made (an open data file is made from every decision: never kept).
+    /// made (open data and statistics are made from every decision: never
+    /// kept).
     fn keyed(&self) -> bool {
-        !matches!(self, Recipe::OpenData(_))
+        !matches!(self, Recipe::OpenData(_) | Recipe::Statistics(_))
     }
 
     /// The decisions the page shows.
@@ -616,20 +623,30 @@ impl Recipe {
             | Recipe::Browse { .. }
             | Recipe::Search { .. }
             | Recipe::NotFound
-            | Recipe::OpenData(_) => (&[], &[]),
+            | Recipe::OpenData(_)
+            | Recipe::Statistics(_) => (&[], &[]),
         };
         a.iter().chain(b).copied()
     }
 }
 
+/// What the pages of a plan share, each made once when first asked for.
+struct Shared<'a, 'r> {
+    /// The decisions' entries in listings.
+    entries: Entries<'a, 'r>,
+    /// The figures of the statistics pages.
+    statistics: OnceLock<Vec<super::statistics::Statistics>>,
+}
+
 /// Makes a recipe's page: its path in the site and its text, from `all`
-/// (the summaries its numbers count in) and their listing `entries`.
+/// (the summaries its numbers count in) and what the pages share.
 fn remade(
     r: &Renderer<'_>,
     recipe: &Recipe,
     all: &[Summary],
-    entries: &Entries<'_, '_>,
+    shared: &Shared<'_, '_>,
 ) -> Result<(String, String), Error> {
+    let entries = &shared.entries;
     let of = |members: &[u32]| members.iter().filter_map(|&n| all.get(n as usize)).collect::<Vec<&Summary>>();
     let text = match recipe {
         Recipe::Listing { listing, page, pages, count, members } => {
@@ -674,6 +691,10 @@ fn remade(
         }
         Recipe::NotFound => not_found(r)?,
         Recipe::OpenData(file) => super::data::open_data_file(r, file, all),
+        Recipe::Statistics(file) => {
+            let figures = shared.statistics.get_or_init(|| super::statistics::Statistics::of_all(all));
+            super::statistics::file(r, *file, figures)?
+        }
     };
     Ok((recipe.path(), text))
 }
@@ -695,7 +716,7 @@ fn write_recipe(
     r: &Renderer<'_>,
     recipe: Recipe,
     all: &[Summary],
-    entries: &Entries<'_, '_>,
+    shared: &Shared<'_, '_>,
     out: &Staging,
     recipes: &Recipes,
 ) -> Result<(), Error> {
@@ -704,7 +725,7 @@ fn write_recipe(
     if out.holds(&path, key) {
         return out.keep(&path, key);
     }
-    let (path, text) = remade(r, &recipe, all, entries)?;
+    let (path, text) = remade(r, &recipe, all, shared)?;
     out.write_keyed(&path, key, text.as_bytes())
 }
 

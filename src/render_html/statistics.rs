@@ -207,34 +207,52 @@ fn spread(year: i32, mut days: Vec<i64>) -> Spread {
     }
 }
 
-/// The statistics pages (`statistics/` and one a year), and
-/// `statistics.json` and `.csv` with the figures of every year.
-pub fn write_statistics(
-    r: &super::Renderer<'_>,
-    summaries: &[Summary],
-    out: &crate::output::Staging,
-) -> Result<(), crate::load::Error> {
-    let all = Statistics::of_all(summaries);
-    let years: Vec<i32> = all.iter().filter_map(|s| s.year).collect();
-    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
-    for stats in &all {
-        let year = stats.year;
-        let reading = reading_of(stats);
-        let mut ctx = tera::Context::new();
-        ctx.insert("stats", stats);
-        ctx.insert("years", &years);
-        ctx.insert("kinds", &kinds);
-        ctx.insert("charts", &charts_of(stats, &reading, &kinds));
-        ctx.insert("reading", &reading);
-        let (path, depth) = match year {
-            None => ("statistics/index.html".to_string(), 1),
-            Some(y) => (format!("statistics/{y}/index.html"), 2),
-        };
-        out.write(&path, r.render("statistics.html", depth, &mut ctx)?.as_bytes())?;
+/// A file of the statistics: the page of the whole register
+/// (`statistics/`) or of one year, or the figures of every year
+/// (`statistics.json` and `.csv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum StatisticsFile {
+    Page { year: Option<i32> },
+    Json,
+    Csv,
+}
+
+impl StatisticsFile {
+    pub fn path(&self) -> String {
+        match self {
+            StatisticsFile::Page { year: None } => "statistics/index.html".into(),
+            StatisticsFile::Page { year: Some(y) } => format!("statistics/{y}/index.html"),
+            StatisticsFile::Json => "statistics.json".into(),
+            StatisticsFile::Csv => "statistics.csv".into(),
+        }
     }
-    let json = serde_json::to_string_pretty(&all).unwrap_or_default();
-    out.write("statistics.json", (json + "\n").as_bytes())?;
-    out.write("statistics.csv", csv_of(&all).as_bytes())
+}
+
+/// The statistics files, given the figures of every period.
+pub fn files(all: &[Statistics]) -> Vec<StatisticsFile> {
+    let pages = all.iter().map(|s| StatisticsFile::Page { year: s.year });
+    pages.chain([StatisticsFile::Json, StatisticsFile::Csv]).collect()
+}
+
+/// A statistics file's text, from the figures of every period.
+pub fn file(r: &super::Renderer<'_>, file: StatisticsFile, all: &[Statistics]) -> Result<String, crate::load::Error> {
+    match file {
+        StatisticsFile::Page { year } => {
+            let Some(stats) = all.iter().find(|s| s.year == year) else { return Ok(String::new()) };
+            let years: Vec<i32> = all.iter().filter_map(|s| s.year).collect();
+            let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
+            let reading = reading_of(stats);
+            let mut ctx = tera::Context::new();
+            ctx.insert("stats", stats);
+            ctx.insert("years", &years);
+            ctx.insert("kinds", &kinds);
+            ctx.insert("charts", &charts_of(stats, &reading, &kinds));
+            ctx.insert("reading", &reading);
+            r.render("statistics.html", if year.is_some() { 2 } else { 1 }, &mut ctx)
+        }
+        StatisticsFile::Json => Ok(serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"),
+        StatisticsFile::Csv => Ok(csv_of(all)),
+    }
 }
 
 /// The charts of one page, as SVG, each described by its reading.
