@@ -347,6 +347,16 @@ def serve_edit(a, reg, i):
         listing = "decisions/" if at < 50 else f"decisions/page/{at // 50 + 1}/"
         with open(backup, "w") as f:
             json.dump({"path": path, "text": text}, f)
+        # Not timed: an edit whose build behind is serve's first (after a
+        # build from nothing, it has no earlier output to keep files from).
+        v0 = version()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(TITLE.sub(lambda m: f"title: {m.group(1)} warming {i + 1}", text, count=1))
+        while not f"warming {i + 1}" in get(f"decisions/{ident}/") or version() == v0:
+            time.sleep(0.05)
+        v0 = version()
+        while version() == v0:  # the build behind it
+            time.sleep(0.05)
         v0 = version()
         mark = f" served {i + 1}"
         t0 = time.perf_counter()
@@ -661,13 +671,19 @@ def goals(a, sizes, results, pdf):
                 ("one edited record rebuilt < 0.5 s at 100,000 (decreg build)", f"{fmt_s(ed)} s", ed < 0.5)]
         sv = d.get("serve")
         g = "one edited record's page, listing and open data shown by serve < 0.5 s at 100,000"
+        gs = "… and its search entries"
         if not sv:
-            out.append((g, "not measured", None))
+            out += [(g, "not measured", None), (gs, "not measured", None)]
         elif any(x[k] is None for x in sv for k in ("page", "listing", "json")):
-            out.append((g, "serve did not show the edit", False))
+            out += [(g, "serve did not show the edit", False), (gs, "–", None)]
         else:
-            last = med([x["json"] for x in sv])
-            out.append((g, f"{fmt_s(last)} s (search index: {fmt_s(med([x['built'] for x in sv]))} s)", last < 0.5))
+            page, listing = med([x["page"] for x in sv]), med([x["listing"] for x in sv])
+            first, whole = med([x["json_first_byte"] for x in sv]), med([x["json"] for x in sv])
+            worst = max(page, listing, first)
+            out.append((g, f"page {fmt_s(page)} s, listing {fmt_s(listing)} s, decisions.json's first byte "
+                        f"{fmt_s(first)} s (read whole, 98 MB: {fmt_s(whole)} s)", worst < 0.5))
+            built = med([x["built"] for x in sv])
+            out.append((gs, f"{fmt_s(built)} s (with the build behind)", built < 0.5))
     g = "PDFs ≥ 60 reports/s over 1,000 records (whole build, empty output)"
     if pdf:
         rate = med([x["pdfs"] for x in pdf]) / med([x["wall"] for x in pdf])

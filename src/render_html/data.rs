@@ -110,8 +110,8 @@ impl OpenData {
 /// sitemaps only where the register gives the site's address.
 pub(super) fn open_data_files(r: &Renderer<'_>, all: &[Summary], meetings: &[Meeting<'_>]) -> Vec<OpenData> {
     let mut files = vec![OpenData::Json, OpenData::Csv, OpenData::Calendar];
-    if let Some(base) = &r.site.base_url {
-        let parts = site_urls(base, all, meetings).len().div_ceil(SITEMAP_SIZE);
+    if r.site.base_url.is_some() {
+        let parts = site_url_count(all, meetings).div_ceil(SITEMAP_SIZE);
         files.push(OpenData::Sitemap { parts });
         if parts > 1 {
             files.extend((1..=parts).map(|n| OpenData::SitemapPart { n }));
@@ -362,6 +362,11 @@ fn vevent(r: &Renderer<'_>, e: &Event<'_>) -> String {
 /// The site's pages of one address each that a sitemap lists first.
 const SITE_PAGES: [&str; 6] = ["", "decisions/", "browse/", "call-in/", "forward-plan/", "search/"];
 
+/// How many addresses [`site_urls`] gives, counted without making them.
+fn site_url_count(all: &[Summary], meetings: &[Meeting<'_>]) -> usize {
+    SITE_PAGES.len() + all.len() + super::meetings::site_paths(meetings).len()
+}
+
 /// Every address of the site a search engine is told of.
 fn site_urls(base: &str, all: &[Summary], meetings: &[Meeting<'_>]) -> Vec<String> {
     let mut urls: Vec<String> = SITE_PAGES.iter().map(|p| format!("{base}{p}")).collect();
@@ -383,6 +388,34 @@ fn urlset(urls: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sitemap_is_split_by_the_addresses_it_lists() {
+        let record = |id: &str, meeting: &str| {
+            let text = format!("---\ntitle: T\ndecision_maker: Cabinet\nstatus: approved\ndecision_date: 2024-01-0{meeting}\nmeeting:\n  body: Cabinet\n  date: 2024-01-0{meeting}\n---\n\n## Decision\n\nApproved.\n");
+            (format!("decisions/{id}.md"), text)
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("register.yaml"), "council: Test Council\nbase_url: https://example.org/\n")
+            .unwrap();
+        std::fs::create_dir_all(dir.path().join("decisions")).unwrap();
+        for (path, text) in [record("a", "2"), record("b", "2"), record("c", "3")] {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 2, 1).unwrap();
+        let checked = crate::check(dir.path(), today).unwrap();
+        let r = Renderer::new(dir.path(), &checked.config, today).unwrap();
+        let links = crate::public::Links::new(&checked.records.iter().collect::<Vec<_>>());
+        let all: Vec<Summary> = checked
+            .records
+            .iter()
+            .map(|rec| Summary::of(&crate::public::view(rec, &checked.config, &checked.documents, &links, true)))
+            .collect();
+        let meetings = super::super::meetings::meetings(&all);
+        assert_eq!(meetings.len(), 2);
+        let base = r.site.base_url.clone().unwrap();
+        assert_eq!(site_url_count(&all, &meetings), site_urls(&base, &all, &meetings).len());
+    }
 
     #[test]
     fn ics_lines_fold_at_75_octets_without_splitting_characters() {

@@ -421,8 +421,7 @@ pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
     plan.push(Recipe::Search { facets });
     plan.push(Recipe::NotFound);
     feed_recipes(r, all, &mut plan);
-    let statistics = super::statistics::Statistics::of_all(all);
-    plan.extend(super::statistics::files(&statistics).into_iter().map(Recipe::Statistics));
+    plan.extend(super::statistics::files(all).into_iter().map(Recipe::Statistics));
     plan.extend(super::data::open_data_files(r, all, &meetings).into_iter().map(Recipe::OpenData));
     plan
 }

@@ -86,6 +86,21 @@ fn iso(d: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
 }
 
+/// The day a decision was taken, which the statistics count it by.
+fn decided(s: &Summary) -> Option<NaiveDate> {
+    iso(s.decision_date.as_deref()?)
+}
+
+/// The statistics files of the register: a page of the whole register
+/// and of each year a decision was taken in (as [`Statistics::of_all`]
+/// counts them, newest first), and the figures of every year.
+pub fn files(summaries: &[Summary]) -> Vec<StatisticsFile> {
+    use chrono::Datelike;
+    let years: std::collections::BTreeSet<i32> = summaries.iter().filter_map(|s| Some(decided(s)?.year())).collect();
+    let pages = std::iter::once(None).chain(years.into_iter().rev().map(Some));
+    pages.map(|year| StatisticsFile::Page { year }).chain([StatisticsFile::Json, StatisticsFile::Csv]).collect()
+}
+
 impl Statistics {
     /// The figures of the whole register, then of each year of decisions,
     /// newest first. Each decision's dates are read once.
@@ -94,7 +109,7 @@ impl Statistics {
         let taken: Vec<Taken> = summaries
             .iter()
             .filter_map(|s| {
-                let decided = iso(s.decision_date.as_deref()?)?;
+                let decided = decided(s)?;
                 let published = s.published.as_ref().and_then(|d| iso(&d.iso));
                 let notice = s.forward_plan_published.as_ref().and_then(|d| iso(&d.iso));
                 Some(Taken { s, decided, published, notice })
@@ -226,12 +241,6 @@ impl StatisticsFile {
             StatisticsFile::Csv => "statistics.csv".into(),
         }
     }
-}
-
-/// The statistics files, given the figures of every period.
-pub fn files(all: &[Statistics]) -> Vec<StatisticsFile> {
-    let pages = all.iter().map(|s| StatisticsFile::Page { year: s.year });
-    pages.chain([StatisticsFile::Json, StatisticsFile::Csv]).collect()
 }
 
 /// A statistics file's text, from the figures of every period.
