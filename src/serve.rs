@@ -62,7 +62,8 @@ const RELOAD_JS: &str = r#"// decreg serve: reloads the page when the register c
         box.append(ul);
       }
     } catch (e) { /* the preview is restarting */ }
-    setTimeout(poll, 700);
+    // often: an edit is shown a tenth of a second after it is saved
+    setTimeout(poll, 250);
   }
   poll();
 })();
