@@ -34,6 +34,9 @@ pub struct Built {
     /// the pages made from more than one decision were made from (none
     /// when nothing was published).
     pub summaries: Vec<render_html::Summary>,
+    /// Each published decision's search terms, in the same order: kept
+    /// only by a build that holds memory (`serve`'s).
+    pub terms: Vec<search::Terms>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -69,6 +72,7 @@ pub fn build_from(
             reports: Reports { published: last.reports, rendered: 0 },
             pages_made: 0,
             summaries: Vec::new(),
+            terms: Vec::new(),
             up_to_date: Some(last),
             timings,
         };
@@ -96,6 +100,7 @@ pub fn build_from(
             reports: Reports::default(),
             pages_made: 0,
             summaries: Vec::new(),
+            terms: Vec::new(),
             timings,
         });
     }
@@ -105,7 +110,7 @@ pub fn build_from(
     let pages = memory.map(|m| &mut m.pages);
     let reports = write_site(plan, &checked, &records, &inputs, pages, &mut timings);
     plan.progress.finish();
-    let Written { reports, pages_made, summaries } = reports?;
+    let Written { reports, pages_made, summaries, terms } = reports?;
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
@@ -120,6 +125,7 @@ pub fn build_from(
         reports,
         pages_made,
         summaries,
+        terms,
         timings,
     })
 }
@@ -145,6 +151,7 @@ struct Written {
     /// Decision pages made anew (the rest were kept as they were).
     pages_made: usize,
     summaries: Vec<render_html::Summary>,
+    terms: Vec<search::Terms>,
 }
 
 /// Writes the site (and reports).
@@ -163,7 +170,7 @@ fn write_site(
     let keys = cache::PageKeys::new(inputs.context, checked, &links);
     let mut kept_pages = None;
     let mut pages_made = 0;
-    let mut published = Vec::new();
+    let mut published = (Vec::new(), Vec::new());
     let result = (|| {
         let mut renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         renderer.context = inputs.context;
@@ -184,6 +191,7 @@ fn write_site(
         let sources = Sources { keys: &keys, held, earlier: cache::Earlier::open(&plan.out), reader: &reader };
         let mut keeper = cache::Keeper::new(&plan.out, sources.earlier.as_ref())?;
         let mut next = held.map(|_| cache::PageMemory::default());
+        let mut in_order = Vec::new();
         let pages = render_html::write_decision_pages(
             &renderer,
             records,
@@ -193,9 +201,14 @@ fn write_site(
             &staging,
             &mut index,
             &mut |summary, key, terms| {
-                keeper.add(&summary.id, key, summary, &terms)?;
+                if let Some(key) = key {
+                    keeper.add(&summary.id, key, summary, &terms)?;
+                }
                 if let Some(next) = &mut next {
-                    next.add(key, summary.clone(), terms);
+                    in_order.push(terms.clone());
+                    if let Some(key) = key {
+                        next.add(key, summary.clone(), terms);
+                    }
                 }
                 Ok(())
             },
@@ -215,7 +228,7 @@ fn write_site(
         let plan = render_html::plan(&renderer, &summaries);
         render_html::write_plan(&renderer, plan, &summaries, &staging, &recipes)?;
         timings.push(("listings, open data and statistics", stage.elapsed()));
-        published = summaries;
+        published = (summaries, in_order);
         Ok(Reports { published: pdf_ids.len(), rendered })
     })();
     match result {
@@ -232,7 +245,8 @@ fn write_site(
                 }
             }
             timings.push(("publish", stage.elapsed()));
-            Ok(Written { reports: reports_made, pages_made, summaries: published })
+            let (summaries, terms) = published;
+            Ok(Written { reports: reports_made, pages_made, summaries, terms })
         }
         Err(e) => {
             staging.discard();

@@ -5,7 +5,8 @@
 //! summaries), checks the edited record files alone, and answers with
 //! [`Shown`]: their pages, made as a build makes them, and every page the
 //! site makes from the decisions' summaries (listings, meetings, feeds,
-//! open data, statistics), each made from the summaries with the edit applied, by the
+//! open data, statistics) and the search index, each made from the
+//! summaries and search terms with the edit applied, by the
 //! build's own plan ([`render_html::plan`]). The build runs behind it
 //! and, once done, its output is what serve shows again.
 //!
@@ -19,11 +20,13 @@ use crate::load::Error;
 use crate::public::Links;
 use crate::records::Record;
 use crate::render_html::{self, OpenData, Recipe, Renderer, Summary};
+use crate::search::{self, IndexFiles, Terms};
 use crate::validate::{workdays::Calendar, Context};
 use crate::Checked;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// What the last build published, held for the edits that follow it.
@@ -31,6 +34,8 @@ pub struct Held {
     checked: Checked,
     /// The decisions published, in listing order.
     summaries: Arc<Vec<Summary>>,
+    /// Their search terms, in the same order.
+    terms: Arc<Vec<Terms>>,
 }
 
 /// The site with an edit applied, as far as serve shows it before the
@@ -42,6 +47,7 @@ pub struct Shown {
     /// The register's templates, as the edited pages were made with.
     tera: tera::Tera,
     summaries: Arc<Vec<Summary>>,
+    terms: Arc<Vec<Terms>>,
     /// The edited decisions' pages, by their path in the site.
     pages: HashMap<String, String>,
     /// The pages of decisions the edit took away (an id changed).
@@ -50,6 +56,10 @@ pub struct Shown {
     plan: OnceLock<Plan>,
     /// The open data files every decision is in, each made once.
     open_data: [(OpenData, OnceLock<String>); 3],
+    /// The search index's files, made once (`None`: the build's stand).
+    search: OnceLock<Option<IndexFiles>>,
+    /// Set once [`Shown::prepare`] makes what the pages share.
+    preparing: AtomicBool,
 }
 
 /// The recipes of the pages made from the summaries, by path.
@@ -65,8 +75,15 @@ fn place(s: &Summary) -> (std::cmp::Reverse<Option<NaiveDate>>, &str) {
 }
 
 impl Held {
-    pub fn new(checked: Checked, summaries: Vec<Summary>) -> Held {
-        Held { checked, summaries: Arc::new(summaries) }
+    /// What a build published: its register as checked, and each
+    /// decision's summary and search terms in listing order (`None` when
+    /// the two do not match, as from a build that kept no terms).
+    pub fn new(checked: Checked, summaries: Vec<Summary>, terms: Vec<Terms>) -> Option<Held> {
+        (summaries.len() == terms.len()).then(|| Held {
+            checked,
+            summaries: Arc::new(summaries),
+            terms: Arc::new(terms),
+        })
     }
 
     /// The site with the record files `changed` (relative to `root`) as
@@ -122,12 +139,18 @@ impl Held {
             .collect::<Result<_, _>>()
             .ok()?;
         let summaries = Arc::make_mut(&mut self.summaries);
-        summaries.retain(|s| !gone.contains(s.id.as_str()));
+        let terms = Arc::make_mut(&mut self.terms);
+        let taken: Vec<usize> = (0..summaries.len()).filter(|&n| gone.contains(summaries[n].id.as_str())).collect();
+        for &at in taken.iter().rev() {
+            summaries.remove(at);
+            terms.remove(at);
+        }
         let mut pages = HashMap::new();
         for page in made {
             pages.insert(page_of(&page.summary.id), page.html);
             let at = summaries.partition_point(|s| place(s) < place(&page.summary));
             summaries.insert(at, page.summary);
+            terms.insert(at, page.terms);
         }
         let gone = gone.into_iter().filter(|id| !edited_ids.contains(id)).map(page_of).collect();
         Some(Shown {
@@ -136,10 +159,13 @@ impl Held {
             config: config.clone(),
             tera: renderer.tera,
             summaries: self.summaries.clone(),
+            terms: self.terms.clone(),
             pages,
             gone,
             plan: OnceLock::new(),
             open_data: [OpenData::Json, OpenData::Csv, OpenData::Calendar].map(|file| (file, OnceLock::new())),
+            search: OnceLock::new(),
+            preparing: AtomicBool::new(false),
         })
     }
 }
@@ -152,19 +178,42 @@ fn page_of(id: &str) -> String {
 impl Shown {
     /// The page at `path` in the site (`decisions/index.html`) with the
     /// edit applied; `None` for what the edit leaves as the last build
-    /// wrote it (other decisions' pages, assets, documents, and the search
-    /// index, which the build that follows brings).
-    pub fn page(&self, path: &str) -> Option<Result<String, Error>> {
+    /// wrote it (other decisions' pages, assets and documents, which the
+    /// build that follows brings).
+    pub fn page(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
         if let Some(html) = self.pages.get(path) {
-            return Some(Ok(html.clone()));
+            return Some(Ok(html.clone().into_bytes()));
         }
         if let Some((file, made)) = self.open_data.iter().find(|(file, _)| file.path() == path) {
             let text = made.get_or_init(|| render_html::open_data_file(&self.renderer(), file, &self.summaries));
-            return Some(Ok(text.clone()));
+            return Some(Ok(text.clone().into_bytes()));
+        }
+        if path.starts_with(search::INDEX_DIR) {
+            return self.search().as_ref()?.file(path).map(Ok);
         }
         let plan = self.plan();
         let recipe = &plan.recipes[*plan.at.get(path)?];
-        Some(render_html::made(&self.renderer(), recipe, &self.summaries))
+        Some(render_html::made(&self.renderer(), recipe, &self.summaries).map(String::into_bytes))
+    }
+
+    /// The search index's files, made once: as a build makes them, from
+    /// every decision's terms in listing order. Once `prepare` has begun,
+    /// it makes them, after the listings' plan: a search asked for
+    /// meanwhile waits rather than take a core from the listings.
+    fn search(&self) -> &Option<IndexFiles> {
+        while self.preparing.load(Ordering::Acquire) {
+            match self.search.get() {
+                Some(made) => return made,
+                None => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
+        self.search.get_or_init(|| self.make_search())
+    }
+
+    fn make_search(&self) -> Option<IndexFiles> {
+        let mut index = search::IndexBuilder::default();
+        self.terms.iter().for_each(|terms| index.add(terms));
+        IndexFiles::new(index, &self.summaries).ok()
     }
 
     /// Whether `path` is the page of a decision the edit took away.
@@ -186,14 +235,18 @@ impl Shown {
     }
 
     /// Plans the pages made from the summaries, and makes the open data
-    /// files, now rather than when a browser first asks for one: serve
-    /// does it before the build behind takes the cores.
+    /// files and the search index, now rather than when a browser first
+    /// asks for one: serve does it before the build behind takes the cores.
     pub fn prepare(&self) {
         let renderer = self.renderer();
+        self.preparing.store(true, Ordering::Release);
         // on threads of their own: a thread of rayon's pool must never
         // wait for a file another thread is making on that pool
         std::thread::scope(|scope| {
-            scope.spawn(|| self.plan().recipes.len());
+            scope.spawn(|| {
+                self.plan();
+                self.search.get_or_init(|| self.make_search());
+            });
             for (file, made) in &self.open_data {
                 made.get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries));
             }

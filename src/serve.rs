@@ -144,7 +144,7 @@ fn rebuild(
             // what is held may have taken an edit shown since (see
             // `Held::edited`): only what this build published stands
             *held = match (built.checked, built.published) {
-                (Some(checked), true) => Some(Held::new(checked, built.summaries)),
+                (Some(checked), true) => Held::new(checked, built.summaries, built.terms),
                 _ => None,
             };
             errors
@@ -491,7 +491,7 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         (None, _) => not_found(),
         (Some(rel), Some(shown)) if shown.gone(rel) => not_found(),
         (Some(rel), shown) => match shown.and_then(|s| s.page(rel)) {
-            Some(Ok(text)) => ("200 OK", PathBuf::from(rel), text.into_bytes()),
+            Some(Ok(bytes)) => ("200 OK", PathBuf::from(rel), bytes),
             Some(Err(e)) => {
                 return respond(&mut stream, "500 Internal Server Error", "text/plain", e.to_string().as_bytes())
             }

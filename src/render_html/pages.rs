@@ -46,9 +46,10 @@ pub trait PageSources: Sync {
     fn documents(&self) -> &crate::load::Documents;
 }
 
-/// Told of every decision's page made from a key, in listing order, as the
-/// index is, and given its search terms once the index has them.
-pub type OnPage<'f> = dyn FnMut(&Summary, u64, search::Terms) -> Result<(), Error> + Send + 'f;
+/// Told of every decision's page, in listing order, as the index is, with
+/// the key it was made from (if any), and given its search terms once the
+/// index has them.
+pub type OnPage<'f> = dyn FnMut(&Summary, Option<u64>, search::Terms) -> Result<(), Error> + Send + 'f;
 
 /// Where listings place a decision: newest first, then by id.
 pub fn listing_place(
@@ -91,9 +92,7 @@ pub fn write_decision_pages(
         for page in done {
             made_anew += usize::from(page.made_anew);
             index.add(&page.terms);
-            if let Some(key) = page.key {
-                on_page(&page.summary, key, page.terms)?;
-            }
+            on_page(&page.summary, page.key, page.terms)?;
             summaries.push(page.summary);
         }
         Ok(())

@@ -52,52 +52,80 @@ pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
+/// The index's files, made from the index and the decisions' summaries
+/// in listing order: a build writes them ([`write_index`]); `serve`
+/// answers for them from memory while an edit is shown.
+pub struct IndexFiles {
+    /// The shards, then the summary files.
+    files: Vec<IndexFile>,
+    /// `facets.bin` and `manifest.bin`, compressed.
+    facets: Vec<u8>,
+    manifest: Vec<u8>,
+}
+
+impl IndexFiles {
+    pub fn new(index: IndexBuilder, summaries: &[Summary]) -> Result<IndexFiles, Error> {
+        let docs = index.docs;
+        let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let terms: Vec<(Box<str>, Vec<u8>)> = terms
+            .into_par_iter()
+            .map(|(t, p)| {
+                let bytes = encode_term(&t, &p, docs);
+                (t, bytes)
+            })
+            .collect();
+        let mut shards = Vec::new();
+        split(&terms, 1, &mut shards);
+        let mut files: Vec<IndexFile> = shards
+            .par_iter()
+            .map(|s| IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), encode_shard(&terms[s.range.clone()])))
+            .collect();
+        drop(terms);
+        files.par_extend(
+            summaries
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(n, chunk)| IndexFile::of(format!("{INDEX_DIR}/d/{n}.bin"), doc_chunk(chunk))),
+        );
+        let facets = facet_lists(summaries);
+        // A stamp of every file's content: the browser asks for the files with
+        // it, so a cached shard of an older index is never mixed with this one.
+        let mut stamp = std::hash::DefaultHasher::new();
+        for f in &files {
+            f.name.hash(&mut stamp);
+            f.key.hash(&mut stamp);
+        }
+        facets.hash(&mut stamp);
+        let manifest = Manifest {
+            v: 1,
+            docs,
+            chunk: CHUNK,
+            shards: shards.iter().map(|s| s.prefix.clone()).collect(),
+            stamp: format!("{:016x}", stamp.finish()),
+        };
+        let manifest =
+            serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
+        Ok(IndexFiles { files, facets: gzip(&facets), manifest: gzip(&manifest) })
+    }
+
+    /// The file at `path` in the site, as served (compressed).
+    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+        match path.strip_prefix(INDEX_DIR)?.strip_prefix('/')? {
+            "facets.bin" => Some(self.facets.clone()),
+            "manifest.bin" => Some(self.manifest.clone()),
+            _ => self.files.iter().find(|f| f.name == path).map(|f| gzip(&f.raw)),
+        }
+    }
+}
+
 /// Builds the index's files and writes them; returns how many.
 pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<usize, Error> {
-    let docs = index.docs;
-    let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let terms: Vec<(Box<str>, Vec<u8>)> = terms
-        .into_par_iter()
-        .map(|(t, p)| {
-            let bytes = encode_term(&t, &p, docs);
-            (t, bytes)
-        })
-        .collect();
-    let mut shards = Vec::new();
-    split(&terms, 1, &mut shards);
-    let shard_files: Vec<IndexFile> = shards
-        .par_iter()
-        .map(|s| IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), encode_shard(&terms[s.range.clone()])))
-        .collect();
-    drop(terms);
-    let doc_files: Vec<IndexFile> = summaries
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(n, chunk)| IndexFile::of(format!("{INDEX_DIR}/d/{n}.bin"), doc_chunk(chunk)))
-        .collect();
-    let facets = facet_lists(summaries);
-    // A stamp of every file's content: the browser asks for the files with
-    // it, so a cached shard of an older index is never mixed with this one.
-    let mut stamp = std::hash::DefaultHasher::new();
-    for f in shard_files.iter().chain(&doc_files) {
-        f.name.hash(&mut stamp);
-        f.key.hash(&mut stamp);
-    }
-    facets.hash(&mut stamp);
-    let facets = gzip(&facets);
-    let manifest = Manifest {
-        v: 1,
-        docs,
-        chunk: CHUNK,
-        shards: shards.iter().map(|s| s.prefix.clone()).collect(),
-        stamp: format!("{:016x}", stamp.finish()),
-    };
-    let manifest = serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
-    shard_files.par_iter().chain(doc_files.par_iter()).try_for_each(|f| f.write(out))?;
-    out.write(&format!("{INDEX_DIR}/facets.bin"), &facets)?;
-    out.write(&format!("{INDEX_DIR}/manifest.bin"), &gzip(&manifest))?;
-    Ok(shard_files.len() + doc_files.len() + 2)
+    let made = IndexFiles::new(index, summaries)?;
+    made.files.par_iter().try_for_each(|f| f.write(out))?;
+    out.write(&format!("{INDEX_DIR}/facets.bin"), &made.facets)?;
+    out.write(&format!("{INDEX_DIR}/manifest.bin"), &made.manifest)?;
+    Ok(made.files.len() + 2)
 }
 
 /// One of the index's files, before it is compressed: compressing is most

@@ -20,7 +20,7 @@ use crate::render_html::Summary;
 use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
-pub use files::{write_index, INDEX_DIR};
+pub use files::{write_index, IndexFiles, INDEX_DIR};
 
 /// Words longer than this are not indexed (no real word is; hostile
 /// input might be).

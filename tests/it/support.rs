@@ -53,20 +53,23 @@ pub fn triples(report: &Value) -> Vec<(String, String, u64)> {
 /// Every file under `dir`, by relative path, gzip bodies decompressed (the
 /// search index's files are gzip).
 pub fn output_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    use std::io::Read;
     let mut out = std::collections::BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
         let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-        let mut bytes = std::fs::read(entry.path()).unwrap();
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            if flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).is_ok() {
-                bytes = plain;
-            }
-        }
-        out.insert(rel, bytes);
+        out.insert(rel, inflated(std::fs::read(entry.path()).unwrap()));
     }
     out
+}
+
+/// A file's bytes, inflated when they are gzip (the search index's files).
+pub fn inflated(bytes: Vec<u8>) -> Vec<u8> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) && flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut plain).is_ok()
+    {
+        return plain;
+    }
+    bytes
 }
 
 /// Asserts that two folders' files (as [`output_files`] reads them) are
