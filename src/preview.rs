@@ -27,15 +27,15 @@ use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// What the last build published, held for the edits that follow it.
 pub struct Held {
     checked: Checked,
     /// The decisions published, in listing order.
-    summaries: Arc<Vec<Summary>>,
+    summaries: Vec<Summary>,
     /// Their search terms, in the same order.
-    terms: Arc<Vec<Terms>>,
+    terms: Vec<Terms>,
 }
 
 /// The site with an edit applied, as far as serve shows it before the
@@ -46,8 +46,8 @@ pub struct Shown {
     config: crate::config::Config,
     /// The register's templates, as the edited pages were made with.
     tera: tera::Tera,
-    summaries: Arc<Vec<Summary>>,
-    terms: Arc<Vec<Terms>>,
+    summaries: Vec<Summary>,
+    terms: Vec<Terms>,
     /// The edited decisions' pages, by their path in the site.
     pages: HashMap<String, String>,
     /// The pages of decisions the edit took away (an id changed).
@@ -79,20 +79,15 @@ impl Held {
     /// decision's summary and search terms in listing order (`None` when
     /// the two do not match, as from a build that kept no terms).
     pub fn new(checked: Checked, summaries: Vec<Summary>, terms: Vec<Terms>) -> Option<Held> {
-        (summaries.len() == terms.len()).then(|| Held {
-            checked,
-            summaries: Arc::new(summaries),
-            terms: Arc::new(terms),
-        })
+        (summaries.len() == terms.len()).then_some(Held { checked, summaries, terms })
     }
 
     /// The site with the record files `changed` (relative to `root`) as
     /// they are now; `None` when the edit is not plain (see the module's
-    /// note) and only a build can show it. The held summaries take the
-    /// edit in place (copying 100,000 of them would cost more than all the
-    /// rest): what is held afterwards is only good for the build that
-    /// follows to replace.
-    pub fn edited(&mut self, root: &Path, today: NaiveDate, changed: &[PathBuf]) -> Option<Shown> {
+    /// note) and only a build can show it. What is held goes into what
+    /// is shown (copying 100,000 summaries would cost more than all the
+    /// rest): the build that follows holds anew.
+    pub fn edited(mut self, root: &Path, today: NaiveDate, changed: &[PathBuf]) -> Option<Shown> {
         let config = &self.checked.config;
         let documents = &self.checked.documents;
         let calendar = Calendar::new(config.bank_holidays, &config.closures);
@@ -138,8 +133,7 @@ impl Held {
             .map(|r| render_html::record_page(&renderer, r, documents, &links, false))
             .collect::<Result<_, _>>()
             .ok()?;
-        let summaries = Arc::make_mut(&mut self.summaries);
-        let terms = Arc::make_mut(&mut self.terms);
+        let (summaries, terms) = (&mut self.summaries, &mut self.terms);
         let taken: Vec<usize> = (0..summaries.len()).filter(|&n| gone.contains(summaries[n].id.as_str())).collect();
         for &at in taken.iter().rev() {
             summaries.remove(at);
@@ -147,19 +141,20 @@ impl Held {
         }
         let mut pages = HashMap::new();
         for page in made {
-            pages.insert(page_of(&page.summary.id), page.html);
+            pages.insert(render_html::decision_path(&page.summary.id), page.html);
             let at = summaries.partition_point(|s| place(s) < place(&page.summary));
             summaries.insert(at, page.summary);
             terms.insert(at, page.terms);
         }
-        let gone = gone.into_iter().filter(|id| !edited_ids.contains(id)).map(page_of).collect();
+        let gone = gone.into_iter().filter(|id| !edited_ids.contains(id)).map(render_html::decision_path).collect();
+        let config = config.clone();
         Some(Shown {
             root: root.to_path_buf(),
             today,
-            config: config.clone(),
+            config,
             tera: renderer.tera,
-            summaries: self.summaries.clone(),
-            terms: self.terms.clone(),
+            summaries: self.summaries,
+            terms: self.terms,
             pages,
             gone,
             plan: OnceLock::new(),
@@ -168,11 +163,6 @@ impl Held {
             preparing: AtomicBool::new(false),
         })
     }
-}
-
-/// The path of decision `id`'s page in the site.
-fn page_of(id: &str) -> String {
-    format!("decisions/{id}/index.html")
 }
 
 impl Shown {

@@ -195,8 +195,8 @@ fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, mut la
             watcher = None;
             std::thread::sleep(pause_after(look));
         }
-        if let (Woke::Told(paths), Some(held), Some(w)) = (&woke, &mut last.held, &watcher) {
-            show_edit(root, &w.root, today, state, held, paths, verbose);
+        if let (Woke::Told(paths), Some(w)) = (&woke, &watcher) {
+            show_edit(root, &w.root, today, state, &mut last.held, paths, verbose);
         }
         let started = Instant::now();
         let now = crate::stamp::take(root, today, false);
@@ -209,12 +209,10 @@ fn watch(root: &Path, out: &Path, today: NaiveDate, state: &Mutex<State>, mut la
             last.fingerprint = now.fingerprint();
             rebuild(root, out, today, state, now, &mut last.memory, &mut last.held, verbose);
         } else {
-            // an edit shown and then undone: the output stands, and what
-            // is held took the edit (see `Held::edited`)
+            // an edit shown and then undone: the output stands
             let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
             if s.shown.take().is_some() {
                 s.version += 1;
-                last.held = None;
             }
         }
     }
@@ -227,13 +225,14 @@ fn show_edit(
     canonical: &Path,
     today: NaiveDate,
     state: &Mutex<State>,
-    held: &mut Held,
+    held: &mut Option<Held>,
     paths: &[PathBuf],
     verbose: bool,
 ) {
     let started = Instant::now();
     let Some(files) = edited_records(canonical, paths) else { return };
-    let Some(shown) = held.edited(root, today, &files) else { return };
+    // what is held goes into what is shown: the build that follows holds anew
+    let Some(shown) = held.take().and_then(|held| held.edited(root, today, &files)) else { return };
     let shown = Arc::new(shown);
     {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -241,12 +240,12 @@ fn show_edit(
         s.version += 1;
     }
     let page = started.elapsed();
-    // the listings are planned, and open data made, before the build
-    // behind takes the cores
+    // the listings are planned, and open data and the search index made,
+    // before the build behind takes the cores
     shown.prepare();
     if verbose {
         let rest = started.elapsed() - page;
-        eprintln!("showing the edit: its page in {page:.2?}, listings planned and open data made in {rest:.2?}");
+        eprintln!("showing the edit: its page in {page:.2?}, listings, open data and search index in {rest:.2?}");
     }
 }
 
@@ -495,8 +494,11 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
             Some(Err(e)) => {
                 return respond(&mut stream, "500 Internal Server Error", "text/plain", e.to_string().as_bytes())
             }
-            None if site.join(rel).is_file() => ("200 OK", site.join(rel), std::fs::read(site.join(rel))?),
-            None => not_found(),
+            // (the build behind may swap the folder between a look and a read)
+            None => match std::fs::read(site.join(rel)) {
+                Ok(bytes) => ("200 OK", site.join(rel), bytes),
+                Err(_) => not_found(),
+            },
         },
     };
     if file.extension().is_some_and(|e| e == "html") {

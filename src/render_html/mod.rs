@@ -193,8 +193,8 @@ fn without_comments(script: &str) -> String {
 
 pub use data::{csv_row, ics_events, json_row, open_data_file, OpenData};
 pub use pages::{
-    decision_page, listing_place, made, plan, record_page, write_decision_pages, write_plan, DecisionPages, OnPage,
-    PageSources, Recipe, Recipes, RecordPage,
+    decision_page, decision_path, listing_place, made, plan, record_page, write_decision_pages, write_plan,
+    DecisionPages, OnPage, PageSources, Recipe, Recipes, RecordPage,
 };
 
 #[cfg(test)]

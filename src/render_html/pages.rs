@@ -132,7 +132,7 @@ fn make_page(
     sources: &dyn PageSources,
     out: &Staging,
 ) -> Result<Made, Error> {
-    let path = format!("decisions/{}/index.html", rec.id);
+    let path = decision_path(&rec.id);
     let key = sources.key(rec, has_pdf);
     if let Some(key) = key.filter(|&k| out.holds(&path, k)) {
         if let Some((summary, terms)) = sources.made(&rec.id, key) {
@@ -167,6 +167,11 @@ pub fn record_page(
     let summary = Summary::of(&view);
     let html = decision_page(r, &view, &summary, has_pdf)?;
     Ok(RecordPage { html, summary, terms: search::terms(&view) })
+}
+
+/// Where decision `id`'s page goes in the site.
+pub fn decision_path(id: &str) -> String {
+    format!("decisions/{id}/index.html")
 }
 
 /// A decision's page.
@@ -386,7 +391,7 @@ fn facet_slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, St
 /// from one record: home, all decisions, browse pages, call-in, the
 /// forward plan, meetings, search, 404, feeds and open data, each as the
 /// recipe that makes it. A build writes them all ([`write_plan`]); `serve`
-/// makes the one a browser asks for ([`made_at`]) from the summaries it
+/// makes the one a browser asks for ([`made`]) from the summaries it
 /// holds, so an edit is shown before the build that follows it is done.
 pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
     let mut plan = Vec::new();
@@ -426,7 +431,7 @@ pub fn plan(r: &Renderer<'_>, all: &[Summary]) -> Vec<Recipe> {
 }
 
 /// The recipes of the feeds: all decisions, and one per decision maker.
-pub(super) fn feed_recipes(r: &Renderer<'_>, all: &[Summary], plan: &mut Vec<Recipe>) {
+fn feed_recipes(r: &Renderer<'_>, all: &[Summary], plan: &mut Vec<Recipe>) {
     let everything: Vec<&Summary> = all.iter().collect();
     let mut feeds = vec![(format!("Decisions of {}", r.site.council), "feeds/decisions.atom".to_string(), everything)];
     let slugs = decision_maker_slugs(all);
@@ -884,6 +889,6 @@ fn facet_recipes(all: &[Summary], plan: &mut Vec<Recipe>) -> Facets {
 }
 
 /// Slugs of decision makers, for per-maker feeds (the same as browse pages).
-pub fn decision_maker_slugs(summaries: &[Summary]) -> BTreeMap<&str, String> {
+fn decision_maker_slugs(summaries: &[Summary]) -> BTreeMap<&str, String> {
     facet_slugs(summaries.iter().map(|s| s.decision_maker.as_str()))
 }

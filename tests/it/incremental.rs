@@ -349,7 +349,7 @@ fn shown_at_once(
     day: chrono::NaiveDate,
     change: &Change,
     before: &BTreeMap<std::path::PathBuf, Vec<u8>>,
-    held: Option<&mut decreg::preview::Held>,
+    held: &mut Option<decreg::preview::Held>,
 ) -> Option<decreg::preview::Shown> {
     if !matches!(change, Change::Text(_) | Change::Maker(_) | Change::Add(_) | Change::Exempt(_)) {
         return None;
@@ -360,7 +360,8 @@ fn shown_at_once(
     if edited.is_empty() {
         return None;
     }
-    held?.edited(root, day, &edited)
+    // as serve does: what is held goes into what is shown
+    held.take()?.edited(root, day, &edited)
 }
 
 /// An edit that gives a record another id: serve shows the new page at
@@ -377,7 +378,7 @@ fn serve_shows_a_changed_id_at_once_and_not_the_page_it_took_away() {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replacen("---\n", "---\nid: renamed-in-place\n", 1)).unwrap();
     let rel = file.strip_prefix(root).unwrap().to_path_buf();
-    let shown = held.as_mut().unwrap().edited(root, day, &[rel]).expect("a plain edit is shown");
+    let shown = held.take().unwrap().edited(root, day, &[rel]).expect("a plain edit is shown");
     let fresh = tempfile::tempdir().unwrap();
     assert!(build_on(root, day, &["--out", fresh.path().to_str().unwrap()]));
     let theirs = published_files(fresh.path());
@@ -416,7 +417,7 @@ proptest::proptest! {
         for (n, change) in changes.iter().enumerate() {
             let before = record_bytes(root);
             apply(root, change, &mut day, n);
-            let shown = shown_at_once(root, day, change, &before, held.as_mut());
+            let shown = shown_at_once(root, day, change, &before, &mut held);
             let published = build_on(root, day, &[]);
             proptest::prop_assert_eq!(build_holding(root, day, &mut memory, &mut held), published);
             if !published {
