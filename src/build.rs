@@ -34,9 +34,11 @@ pub struct Built {
     /// the pages made from more than one decision were made from (none
     /// when nothing was published).
     pub summaries: Vec<render_html::Summary>,
-    /// Each published decision's search terms, in the same order: kept
-    /// only by a build that holds memory (`serve`'s).
+    /// Each published decision's search terms, in the same order, and the
+    /// search index made of them: kept only by a build that holds memory
+    /// (`serve`'s).
     pub terms: Vec<search::Terms>,
+    pub index: Option<search::Index>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -73,6 +75,7 @@ pub fn build_from(
             pages_made: 0,
             summaries: Vec::new(),
             terms: Vec::new(),
+            index: None,
             up_to_date: Some(last),
             timings,
         };
@@ -101,6 +104,7 @@ pub fn build_from(
             pages_made: 0,
             summaries: Vec::new(),
             terms: Vec::new(),
+            index: None,
             timings,
         });
     }
@@ -110,7 +114,7 @@ pub fn build_from(
     let pages = memory.map(|m| &mut m.pages);
     let reports = write_site(plan, &checked, &records, &inputs, pages, &mut timings);
     plan.progress.finish();
-    let Written { reports, pages_made, summaries, terms } = reports?;
+    let Written { reports, pages_made, summaries, terms, index } = reports?;
     if skipped.is_empty() {
         let warnings = diag::counts(&checked.diags).reported();
         let fingerprint = stamp::with_output(inputs.fingerprint(), &plan.out);
@@ -126,6 +130,7 @@ pub fn build_from(
         pages_made,
         summaries,
         terms,
+        index,
         timings,
     })
 }
@@ -152,6 +157,7 @@ struct Written {
     pages_made: usize,
     summaries: Vec<render_html::Summary>,
     terms: Vec<search::Terms>,
+    index: Option<search::Index>,
 }
 
 /// Writes the site (and reports).
@@ -169,8 +175,6 @@ fn write_site(
     let links = Links::new(records);
     let keys = cache::PageKeys::new(inputs.context, checked, &links);
     let mut kept_pages = None;
-    let mut pages_made = 0;
-    let mut published = (Vec::new(), Vec::new());
     let result = (|| {
         let mut renderer = Renderer::new(&plan.root, &checked.config, plan.today)?;
         renderer.context = inputs.context;
@@ -215,12 +219,13 @@ fn write_site(
         )?;
         kept_pages = Some((keeper.finish()?, next));
         let summaries = pages.summaries;
-        pages_made = pages.made_anew;
         timings.push(("decision pages", stage.elapsed()));
         let stage = Instant::now();
-        // The index first: its postings are freed before listings render.
+        // The index first: unless serve holds it, its postings are freed
+        // before listings render.
         plan.progress.stage("search index");
-        search::write_index(index, &summaries, &staging)?;
+        let index = search::write_index(index, &summaries, &staging)?;
+        let index = held.is_some().then_some(index);
         timings.push(("search index", stage.elapsed()));
         let stage = Instant::now();
         plan.progress.stage("listings, open data and statistics");
@@ -228,11 +233,11 @@ fn write_site(
         let plan = render_html::plan(&renderer, &summaries);
         render_html::write_plan(&renderer, plan, &summaries, &staging, &recipes)?;
         timings.push(("listings, open data and statistics", stage.elapsed()));
-        published = (summaries, in_order);
-        Ok(Reports { published: pdf_ids.len(), rendered })
+        let reports = Reports { published: pdf_ids.len(), rendered };
+        Ok(Written { reports, pages_made: pages.made_anew, summaries, terms: in_order, index })
     })();
     match result {
-        Ok(reports_made) => {
+        Ok(written) => {
             let stage = Instant::now();
             staging.publish()?;
             if let Some(reports) = reports {
@@ -245,8 +250,7 @@ fn write_site(
                 }
             }
             timings.push(("publish", stage.elapsed()));
-            let (summaries, terms) = published;
-            Ok(Written { reports: reports_made, pages_made, summaries, terms })
+            Ok(written)
         }
         Err(e) => {
             staging.discard();

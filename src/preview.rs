@@ -20,14 +20,14 @@ use crate::load::Error;
 use crate::public::Links;
 use crate::records::Record;
 use crate::render_html::{self, OpenData, Recipe, Renderer, Summary};
-use crate::search::{self, IndexFiles, Terms};
+use crate::search::{self, Edit, Index, IndexBuilder, Terms};
 use crate::validate::{workdays::Calendar, Context};
 use crate::Checked;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// What the last build published, held for the edits that follow it.
 pub struct Held {
@@ -36,6 +36,8 @@ pub struct Held {
     summaries: Vec<Summary>,
     /// Their search terms, in the same order.
     terms: Vec<Terms>,
+    /// The search index made of them.
+    index: Index,
 }
 
 /// The site with an edit applied, as far as serve shows it before the
@@ -56,10 +58,20 @@ pub struct Shown {
     plan: OnceLock<Plan>,
     /// The open data files every decision is in, each made once.
     open_data: [(OpenData, OnceLock<String>); 3],
-    /// The search index's files, made once (`None`: the build's stand).
-    search: OnceLock<Option<IndexFiles>>,
+    /// The search index the last build made, and what the edit did to
+    /// the decisions it numbers: taken when the index is remade.
+    earlier: Mutex<Option<EarlierIndex>>,
+    /// The search index with the edit, remade once (`None`: the build's
+    /// files stand).
+    search: OnceLock<Option<Index>>,
     /// Set once [`Shown::prepare`] makes what the pages share.
     preparing: AtomicBool,
+}
+
+/// The index the last build made, and the edit to make in it.
+struct EarlierIndex {
+    index: Index,
+    edit: Edit,
 }
 
 /// The recipes of the pages made from the summaries, by path.
@@ -75,11 +87,13 @@ fn place(s: &Summary) -> (std::cmp::Reverse<Option<NaiveDate>>, &str) {
 }
 
 impl Held {
-    /// What a build published: its register as checked, and each
-    /// decision's summary and search terms in listing order (`None` when
-    /// the two do not match, as from a build that kept no terms).
-    pub fn new(checked: Checked, summaries: Vec<Summary>, terms: Vec<Terms>) -> Option<Held> {
-        (summaries.len() == terms.len()).then_some(Held { checked, summaries, terms })
+    /// What a build published: its register as checked, each decision's
+    /// summary and search terms in listing order, and the search index
+    /// made of them (`None` when they do not match, as from a build that
+    /// kept no terms).
+    pub fn new(checked: Checked, summaries: Vec<Summary>, terms: Vec<Terms>, index: Option<Index>) -> Option<Held> {
+        let index = index.filter(|i| i.docs() as usize == summaries.len() && summaries.len() == terms.len())?;
+        Some(Held { checked, summaries, terms, index })
     }
 
     /// The site with the record files `changed` (relative to `root`) as
@@ -133,11 +147,19 @@ impl Held {
             .map(|r| render_html::record_page(&renderer, r, documents, &links, false))
             .collect::<Result<_, _>>()
             .ok()?;
+        // the decisions the edit took out, then those it put in: the span
+        // of listing places between them is all the search index remakes
         let (summaries, terms) = (&mut self.summaries, &mut self.terms);
-        let taken: Vec<usize> = (0..summaries.len()).filter(|&n| gone.contains(summaries[n].id.as_str())).collect();
-        for &at in taken.iter().rev() {
+        let before = summaries.len();
+        let mut from = before;
+        let mut after = before;
+        let mut taken = Vec::new();
+        let places: Vec<usize> = (0..before).filter(|&n| gone.contains(summaries[n].id.as_str())).collect();
+        for &at in places.iter().rev() {
             summaries.remove(at);
-            terms.remove(at);
+            taken.push(terms.remove(at));
+            from = from.min(at);
+            after = after.min(before - 1 - at);
         }
         let mut pages = HashMap::new();
         for page in made {
@@ -145,7 +167,10 @@ impl Held {
             let at = summaries.partition_point(|s| place(s) < place(&page.summary));
             summaries.insert(at, page.summary);
             terms.insert(at, page.terms);
+            from = from.min(at);
+            after = after.min(summaries.len() - 1 - at);
         }
+        let edit = Edit { from: from as u32, old_end: (before - after) as u32, taken };
         let gone = gone.into_iter().filter(|id| !edited_ids.contains(id)).map(render_html::decision_path).collect();
         let (config, tera) = (config.clone(), renderer.tera);
         // 100,000 records take a fifth of a second to free: not while the
@@ -162,6 +187,7 @@ impl Held {
             pages,
             gone,
             plan: OnceLock::new(),
+            earlier: Mutex::new(Some(EarlierIndex { index: self.index, edit })),
             open_data: [OpenData::Json, OpenData::Csv, OpenData::Calendar].map(|file| (file, OnceLock::new())),
             search: OnceLock::new(),
             preparing: AtomicBool::new(false),
@@ -183,7 +209,7 @@ impl Shown {
             return Some(Ok(text.clone().into_bytes()));
         }
         if path.starts_with(search::INDEX_DIR) {
-            return self.search().as_ref()?.file(path).map(Ok);
+            return self.search().as_ref()?.file(path, &self.summaries).map(Ok);
         }
         let plan = self.plan();
         let recipe = &plan.recipes[*plan.at.get(path)?];
@@ -194,7 +220,7 @@ impl Shown {
     /// every decision's terms in listing order. Once `prepare` has begun,
     /// it makes them, after the listings' plan: a search asked for
     /// meanwhile waits rather than take a core from the listings.
-    fn search(&self) -> &Option<IndexFiles> {
+    fn search(&self) -> &Option<Index> {
         while self.preparing.load(Ordering::Acquire) {
             match self.search.get() {
                 Some(made) => return made,
@@ -204,10 +230,15 @@ impl Shown {
         self.search.get_or_init(|| self.make_search())
     }
 
-    fn make_search(&self) -> Option<IndexFiles> {
-        let mut index = search::IndexBuilder::default();
-        self.terms.iter().for_each(|terms| index.add(terms));
-        IndexFiles::new(index, &self.summaries).ok()
+    /// The last build's index with the edit: only the decisions in the
+    /// edit's span are added again.
+    fn make_search(&self) -> Option<Index> {
+        let EarlierIndex { index, edit } = self.earlier.lock().ok()?.take()?;
+        let after = index.docs().checked_sub(edit.old_end)? as usize;
+        let span = self.terms.get(edit.from as usize..self.terms.len().checked_sub(after)?)?;
+        let mut added = IndexBuilder::starting_at(edit.from);
+        span.iter().for_each(|terms| added.add(terms));
+        Some(index.edited(&edit, added, &self.summaries).ok()?.index)
     }
 
     /// Whether `path` is the page of a decision the edit took away.

@@ -144,7 +144,7 @@ fn rebuild(
             // what is held may have taken an edit shown since (see
             // `Held::edited`): only what this build published stands
             *held = match (built.checked, built.published) {
-                (Some(checked), true) => Held::new(checked, built.summaries, built.terms),
+                (Some(checked), true) => Held::new(checked, built.summaries, built.terms, built.index),
                 _ => None,
             };
             errors

@@ -127,7 +127,7 @@ pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> Str
         OpenData::Json => json(all, &base),
         OpenData::Csv => {
             let mut csv = COLUMNS.join(",") + "\r\n";
-            push_rows(&mut csv, all, |s, out| out.push_str(&csv_row(s, &base)));
+            push_rows(&mut csv, all, |group, out| group.iter().for_each(|s| out.push_str(&csv_row(s, &base))));
             csv
         }
         OpenData::Calendar => ics(r, all, &super::meetings::meetings(all)),
@@ -146,15 +146,21 @@ pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> Str
     }
 }
 
-/// decisions.json: the same text as serde_json's pretty printing of the
-/// array, made a row at a time.
+/// decisions.json: serde_json's pretty printing of the array, made a
+/// group of rows at a time.
 fn json(summaries: &[Summary], base: &str) -> String {
-    let Some((first, rest)) = summaries.split_first() else { return "[]".into() };
-    let mut out = format!("[\n{}", json_row(first, base));
-    push_rows(&mut out, rest, |s, out| {
+    if summaries.is_empty() {
+        return "[]".into();
+    }
+    let mut out = String::from("[\n");
+    push_rows(&mut out, summaries, |group, out| {
+        let rows: Vec<Row<'_>> = group.iter().map(|s| row(s, base)).collect();
+        let text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+        // the rows as the whole array holds them: within "[\n" and "\n]"
+        out.push_str(text.get(2..text.len().saturating_sub(2)).unwrap_or_default());
         out.push_str(",\n");
-        out.push_str(&json_row(s, base));
     });
+    out.truncate(out.len() - 2);
     out.push_str("\n]");
     out
 }
@@ -162,17 +168,17 @@ fn json(summaries: &[Summary], base: &str) -> String {
 /// Rows made at once: beyond the file's text, a build holds no more.
 const ROWS_AT_ONCE: usize = 8192;
 
-/// Appends each summary's row (`row` appends it) to `out`, in order, made
-/// on every core a group at a time (an open data file's rows are most of
-/// what it costs).
-fn push_rows(out: &mut String, summaries: &[Summary], row: impl Fn(&Summary, &mut String) + Sync) {
+/// Appends the rows of `summaries` to `out` in order, made on every core
+/// a group at a time (`rows` appends a group's): an open data file's rows
+/// are most of what it costs.
+fn push_rows(out: &mut String, summaries: &[Summary], rows: impl Fn(&[Summary], &mut String) + Sync) {
     use rayon::prelude::*;
     for group in summaries.chunks(ROWS_AT_ONCE) {
         let parts: Vec<String> = group
             .par_chunks(512)
             .map(|chunk| {
                 let mut part = String::new();
-                chunk.iter().for_each(|s| row(s, &mut part));
+                rows(chunk, &mut part);
                 part
             })
             .collect();
@@ -180,23 +186,8 @@ fn push_rows(out: &mut String, summaries: &[Summary], row: impl Fn(&Summary, &mu
     }
 }
 
-/// One decision's row of decisions.json, indented as inside the array
-/// (JSON strings carry no raw line breaks, so indenting lines is safe).
-pub fn json_row(s: &Summary, base: &str) -> String {
-    let text = serde_json::to_string_pretty(&row(s, base)).unwrap_or_default();
-    let mut out = String::with_capacity(text.len() + 64);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str("  ");
-        out.push_str(line);
-    }
-    out
-}
-
 /// One decision's row of decisions.csv, with its line end.
-pub fn csv_row(s: &Summary, base: &str) -> String {
+fn csv_row(s: &Summary, base: &str) -> String {
     let r = row(s, base);
     let f = crate::listing::csv_field;
     let opt = |v: Option<&str>| f(v.unwrap_or(""));
@@ -276,7 +267,7 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>]) -> Str
 
 /// A decision's events in calendar.ics (its call-in deadline, its expected
 /// date), each as (date, kind, text).
-pub fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, String)> {
+fn ics_events(r: &Renderer<'_>, s: &Summary) -> Vec<(String, &'static str, String)> {
     let mut events = Vec::new();
     if let (Some(d), "open" | "effective" | "called-in") = (&s.deadline, s.call_in_state) {
         events.push((d.iso.clone(), format!("Call-in deadline: {}", s.title), "call-in"));

@@ -191,7 +191,7 @@ fn without_comments(script: &str) -> String {
     out
 }
 
-pub use data::{csv_row, ics_events, json_row, open_data_file, OpenData};
+pub use data::{open_data_file, OpenData};
 pub use pages::{
     decision_page, decision_path, listing_place, made, plan, record_page, write_decision_pages, write_plan,
     DecisionPages, OnPage, PageSources, Recipe, Recipes, RecordPage,

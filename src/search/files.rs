@@ -14,12 +14,13 @@
 //! - `facets.bin`: JSON `{key: [[value, [gaps..]], ..]}`: the decisions of
 //!   every filter value, gap-coded from -1.
 
-use super::{facet_values, IndexBuilder, Postings, FACETS};
+use super::{facet_values, IndexBuilder, Postings, Terms, Window, FACETS};
 use crate::load::Error;
 use crate::output::Staging;
 use crate::render_html::Summary;
 use flate2::write::GzEncoder;
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -52,49 +53,130 @@ pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
-/// The index's files, made from the index and the decisions' summaries
-/// in listing order: a build writes them ([`write_index`]); `serve`
-/// answers for them from memory while an edit is shown.
-pub struct IndexFiles {
-    /// The shards, then the summary files.
-    files: Vec<IndexFile>,
+/// The index as made: its vocabulary with each term's postings, its
+/// shards and the keys of its files. A build makes it from every decision
+/// and writes its files ([`write_index`]); `serve` holds it, so that an
+/// edit remakes only the terms and files it touches ([`Index::edited`]),
+/// and answers for its files from it ([`Index::file`]).
+#[derive(Default)]
+pub struct Index {
+    docs: u32,
+    /// Sorted by word.
+    terms: Vec<Term>,
+    shards: Vec<Shard>,
+    /// The key of each summary file (`d/<n>.bin`).
+    chunks: Vec<u64>,
     /// `facets.bin` and `manifest.bin`, compressed.
     facets: Vec<u8>,
     manifest: Vec<u8>,
 }
 
-impl IndexFiles {
-    pub fn new(index: IndexBuilder, summaries: &[Summary]) -> Result<IndexFiles, Error> {
-        let docs = index.docs;
-        let mut terms: Vec<(Box<str>, Postings)> = index.terms.into_iter().collect();
-        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let terms: Vec<(Box<str>, Vec<u8>)> = terms
+/// A word of the vocabulary: its postings, and its entry as its shard
+/// holds it (see [`encode_term`]).
+struct Term {
+    word: Box<str>,
+    postings: Postings,
+    entry: Vec<u8>,
+}
+
+impl Term {
+    fn new(word: Box<str>, postings: Postings, docs: u32) -> Term {
+        let entry = encode_term(&word, &postings, docs);
+        Term { word, postings, entry }
+    }
+}
+
+/// What an edit did to the decisions in listing order: those numbered
+/// `from..old_end` were taken out, and those the index is given anew
+/// (numbered from `from`) put in their place; the decisions after them
+/// kept their order. A build from nothing is the edit that puts every
+/// decision into an empty index (`Edit::default()`).
+#[derive(Default)]
+pub struct Edit {
+    pub from: u32,
+    pub old_end: u32,
+    /// The terms of the decisions the edit took out or changed, as they
+    /// were (the others of the window are among those given anew).
+    pub taken: Vec<Terms>,
+}
+
+/// An index made or remade, with the files it made anew: a build writes
+/// them, `serve` makes any file again when it is asked for.
+pub struct Remade {
+    pub index: Index,
+    files: Vec<IndexFile>,
+}
+
+impl Index {
+    /// The index after `edit`, given the decisions it put in (`added`,
+    /// numbered from `edit.from`) and every decision's summary in listing
+    /// order. Only the terms of the decisions in the edit's window, and
+    /// terms of decisions after it when their numbers moved, are made
+    /// again, and only the summary files from the window on; shards are
+    /// split again (which only sums lengths) and each made again from its
+    /// terms' entries.
+    pub fn edited(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary]) -> Result<Remade, Error> {
+        let docs = added.docs + (self.docs - edit.old_end.min(self.docs));
+        if docs as usize != summaries.len() || edit.from > edit.old_end || edit.old_end > self.docs {
+            return Err(Error {
+                path: INDEX_DIR.into(),
+                what: format!("the index's {docs} decisions are not the {} listed", summaries.len()),
+            });
+        }
+        let window = Window {
+            from: edit.from,
+            old_end: edit.old_end,
+            moved_by: i64::from(added.docs) - i64::from(edit.old_end),
+        };
+        let taken: FxHashSet<&str> = edit.taken.iter().flat_map(|t| t.iter().map(|(word, _)| word)).collect();
+        // a term's entry holds a bitmap as long as there are decisions
+        let same_docs = docs == self.docs;
+        let mut terms: Vec<Term> = self
+            .terms
             .into_par_iter()
-            .map(|(t, p)| {
-                let bytes = encode_term(&t, &p, docs);
-                (t, bytes)
+            .filter_map(|term| {
+                let new = added.terms.get(&term.word);
+                let moved = window.moved_by != 0 && term.postings.last.is_some_and(|last| last >= window.old_end);
+                if new.is_none() && !moved && !taken.contains(&*term.word) {
+                    return Some(if same_docs { term } else { Term::new(term.word, term.postings, docs) });
+                }
+                let postings = term.postings.spliced(&window, new);
+                (postings.count > 0).then(|| Term::new(term.word, postings, docs))
             })
             .collect();
+        let mut new: Vec<(Box<str>, Postings)> =
+            added.terms.into_iter().filter(|(word, _)| terms.binary_search_by(|t| t.word.cmp(word)).is_err()).collect();
+        new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let new: Vec<Term> = new.into_par_iter().map(|(word, postings)| Term::new(word, postings, docs)).collect();
+        terms = merged(terms, new);
         let mut shards = Vec::new();
         split(&terms, 1, &mut shards);
-        let mut files: Vec<IndexFile> = shards
-            .par_iter()
-            .map(|s| IndexFile::of(format!("{INDEX_DIR}/t/{}.bin", s.prefix), encode_shard(&terms[s.range.clone()])))
-            .collect();
-        drop(terms);
-        files.par_extend(
-            summaries
-                .par_chunks(CHUNK)
-                .enumerate()
-                .map(|(n, chunk)| IndexFile::of(format!("{INDEX_DIR}/d/{n}.bin"), doc_chunk(chunk))),
-        );
+        let mut files: Vec<IndexFile> = shards.par_iter_mut().map(|s| s.made(&terms)).collect();
+        // the summary files from the window on: after it too when the
+        // decisions there moved
+        let from = edit.from as usize / CHUNK;
+        let all = summaries.len().div_ceil(CHUNK);
+        let to = if window.moved_by == 0 { (edit.old_end as usize).div_ceil(CHUNK) } else { all };
+        let remade: Vec<IndexFile> =
+            summaries.par_chunks(CHUNK).enumerate().skip(from).take(to - from).map(|(n, c)| chunk_file(n, c)).collect();
+        let earlier = self.chunks;
+        let mut chunks = earlier[..from.min(earlier.len())].to_vec();
+        chunks.extend(remade.iter().map(|f| f.key));
+        if window.moved_by == 0 {
+            chunks.extend_from_slice(&earlier[to..]);
+        }
+        files.extend(remade);
         let facets = facet_lists(summaries);
         // A stamp of every file's content: the browser asks for the files with
         // it, so a cached shard of an older index is never mixed with this one.
         let mut stamp = std::hash::DefaultHasher::new();
-        for f in &files {
-            f.name.hash(&mut stamp);
-            f.key.hash(&mut stamp);
+        for s in &shards {
+            shard_name(&s.prefix).hash(&mut stamp);
+            s.key.hash(&mut stamp);
+        }
+        for (n, key) in chunks.iter().enumerate() {
+            chunk_name(n).hash(&mut stamp);
+            key.hash(&mut stamp);
         }
         facets.hash(&mut stamp);
         let manifest = Manifest {
@@ -106,26 +188,71 @@ impl IndexFiles {
         };
         let manifest =
             serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
-        Ok(IndexFiles { files, facets: gzip(&facets), manifest: gzip(&manifest) })
+        let index = Index { docs, terms, shards, chunks, facets: gzip(&facets), manifest: gzip(&manifest) };
+        Ok(Remade { index, files })
     }
 
-    /// The file at `path` in the site, as served (compressed).
-    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
-        match path.strip_prefix(INDEX_DIR)?.strip_prefix('/')? {
-            "facets.bin" => Some(self.facets.clone()),
-            "manifest.bin" => Some(self.manifest.clone()),
-            _ => self.files.iter().find(|f| f.name == path).map(|f| gzip(&f.raw)),
+    /// How many decisions it holds.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// The file at `path` in the site, as served (compressed), given the
+    /// summaries the index was made with.
+    pub fn file(&self, path: &str, summaries: &[Summary]) -> Option<Vec<u8>> {
+        let name = path.strip_prefix(INDEX_DIR)?.strip_prefix('/')?;
+        match name {
+            "facets.bin" => return Some(self.facets.clone()),
+            "manifest.bin" => return Some(self.manifest.clone()),
+            _ => (),
         }
+        if let Some(n) = name.strip_prefix("d/").and_then(|n| n.strip_suffix(".bin")) {
+            let chunk = n.parse::<usize>().ok().filter(|c| c.to_string() == n)?;
+            let rows = summaries.chunks(CHUNK).nth(chunk)?;
+            return Some(gzip(&doc_chunk(rows)));
+        }
+        let prefix = name.strip_prefix("t/")?.strip_suffix(".bin")?;
+        let shard = self.shards.iter().find(|s| s.prefix == prefix)?;
+        Some(gzip(&encode_shard(&self.terms[shard.range.clone()])))
     }
 }
 
-/// Builds the index's files and writes them; returns how many.
-pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<usize, Error> {
-    let made = IndexFiles::new(index, summaries)?;
-    made.files.par_iter().try_for_each(|f| f.write(out))?;
-    out.write(&format!("{INDEX_DIR}/facets.bin"), &made.facets)?;
-    out.write(&format!("{INDEX_DIR}/manifest.bin"), &made.manifest)?;
-    Ok(made.files.len() + 2)
+/// Two sorted vocabularies as one.
+fn merged(a: Vec<Term>, b: Vec<Term>) -> Vec<Term> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let first = if x.word < y.word { a.next() } else { b.next() };
+        out.extend(first);
+    }
+    out.extend(a);
+    out.extend(b);
+    out
+}
+
+fn shard_name(prefix: &str) -> String {
+    format!("{INDEX_DIR}/t/{prefix}.bin")
+}
+
+fn chunk_name(n: usize) -> String {
+    format!("{INDEX_DIR}/d/{n}.bin")
+}
+
+fn chunk_file(n: usize, chunk: &[Summary]) -> IndexFile {
+    IndexFile::of(chunk_name(n), doc_chunk(chunk))
+}
+
+/// Builds the index from every decision and writes its files; returns
+/// the index, for `serve` to hold.
+pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<Index, Error> {
+    let Remade { index, files } = Index::default().edited(&Edit::default(), index, summaries)?;
+    files.par_iter().try_for_each(|f| f.write(out))?;
+    out.write(&format!("{INDEX_DIR}/facets.bin"), &index.facets)?;
+    out.write(&format!("{INDEX_DIR}/manifest.bin"), &index.manifest)?;
+    Ok(index)
 }
 
 /// One of the index's files, before it is compressed: compressing is most
@@ -165,10 +292,20 @@ pub(super) struct Manifest {
     pub stamp: String,
 }
 
-/// A shard: the terms `range` of the sorted vocabulary, under `prefix`.
+/// A shard: the terms `range` of the sorted vocabulary, under `prefix`,
+/// and the key of its file once made.
 struct Shard {
     prefix: String,
     range: std::ops::Range<usize>,
+    key: u64,
+}
+
+impl Shard {
+    fn made(&mut self, terms: &[Term]) -> IndexFile {
+        let file = IndexFile::of(shard_name(&self.prefix), encode_shard(&terms[self.range.clone()]));
+        self.key = file.key;
+        file
+    }
 }
 
 /// A term's entry in a shard: its length and bytes, how many decisions
@@ -185,7 +322,14 @@ pub(super) fn encode_term(term: &str, p: &Postings, docs: u32) -> Vec<u8> {
     push_varint(&mut out, term.len() as u64);
     out.extend_from_slice(term.as_bytes());
     push_varint(&mut out, u64::from(p.count));
-    let mut bitmap = vec![0u8; (docs as usize).div_ceil(8)];
+    let bitmap_bytes = (docs as usize).div_ceil(8);
+    if p.bytes.len() <= bitmap_bytes {
+        // smaller than any bitmap: most terms
+        out.push(0);
+        out.extend_from_slice(&p.bytes);
+        return out;
+    }
+    let mut bitmap = vec![0u8; bitmap_bytes];
     let mut heavy = Postings::default();
     for (doc, weight) in p.decode() {
         bitmap[doc as usize / 8] |= 1 << (doc % 8);
@@ -211,26 +355,26 @@ pub(super) const IN_TITLE: u8 = 8;
 /// Groups the sorted `terms` by their first `len` letters and splits each
 /// group that is too big by its next letter. A term exactly as long as its
 /// group's prefix stays in the group's own shard.
-fn split(terms: &[(Box<str>, Vec<u8>)], len: usize, shards: &mut Vec<Shard>) {
+fn split(terms: &[Term], len: usize, shards: &mut Vec<Shard>) {
     split_range(terms, 0..terms.len(), len, shards);
 }
 
-fn split_range(terms: &[(Box<str>, Vec<u8>)], range: std::ops::Range<usize>, len: usize, shards: &mut Vec<Shard>) {
+fn split_range(terms: &[Term], range: std::ops::Range<usize>, len: usize, shards: &mut Vec<Shard>) {
     let mut start = range.start;
     while start < range.end {
-        let prefix = prefix_of(&terms[start].0, len);
-        let end = start + terms[start..range.end].partition_point(|(t, _)| prefix_of(t, len) == prefix);
-        let size: usize = terms[start..end].iter().map(|(_, b)| b.len()).sum();
-        let longer = terms[start..end].iter().position(|(t, _)| t.len() > len);
+        let prefix = prefix_of(&terms[start].word, len);
+        let end = start + terms[start..range.end].partition_point(|t| prefix_of(&t.word, len) == prefix);
+        let size: usize = terms[start..end].iter().map(|t| t.entry.len()).sum();
+        let longer = terms[start..end].iter().position(|t| t.word.len() > len);
         match longer {
             Some(first_longer) if size > SHARD_BYTES => {
                 // terms equal to the prefix sort first
                 if first_longer > 0 {
-                    shards.push(Shard { prefix: prefix.to_string(), range: start..start + first_longer });
+                    shards.push(Shard { prefix: prefix.to_string(), range: start..start + first_longer, key: 0 });
                 }
                 split_range(terms, start + first_longer..end, len + 1, shards);
             }
-            _ => shards.push(Shard { prefix: prefix.to_string(), range: start..end }),
+            _ => shards.push(Shard { prefix: prefix.to_string(), range: start..end, key: 0 }),
         }
         start = end;
     }
@@ -240,11 +384,11 @@ fn prefix_of(term: &str, len: usize) -> &str {
     &term[..term.len().min(len)]
 }
 
-fn encode_shard(terms: &[(Box<str>, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(terms.iter().map(|(_, b)| b.len()).sum::<usize>() + 4);
+fn encode_shard(terms: &[Term]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(terms.iter().map(|t| t.entry.len()).sum::<usize>() + 4);
     push_varint(&mut out, terms.len() as u64);
-    for (_, bytes) in terms {
-        out.extend_from_slice(bytes);
+    for t in terms {
+        out.extend_from_slice(&t.entry);
     }
     out
 }
@@ -275,7 +419,11 @@ fn facet_lists(summaries: &[Summary]) -> Vec<u8> {
         let mut by_value: BTreeMap<String, (u32, Vec<u32>)> = BTreeMap::new();
         for (doc, s) in summaries.iter().enumerate() {
             for v in facet_values(s, key) {
-                let (last, gaps) = by_value.entry(v.into_owned()).or_insert((u32::MAX, Vec::new()));
+                // a value's own String once, not once a decision
+                if !by_value.contains_key(v.as_ref()) {
+                    by_value.insert(v.to_string(), (u32::MAX, Vec::new()));
+                }
+                let Some((last, gaps)) = by_value.get_mut(v.as_ref()) else { continue };
                 // u32::MAX + 1 wraps to 0: the first gap is counted from -1
                 gaps.push((doc as u32).wrapping_sub(*last));
                 *last = doc as u32;
@@ -296,16 +444,19 @@ fn facet_lists(summaries: &[Summary]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn vocabulary(words: &[&str], bytes_each: usize) -> Vec<(Box<str>, Vec<u8>)> {
-        let mut v: Vec<(Box<str>, Vec<u8>)> = words.iter().map(|w| (Box::from(*w), vec![1; bytes_each])).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+    fn vocabulary(words: &[&str], bytes_each: usize) -> Vec<Term> {
+        let mut v: Vec<Term> = words
+            .iter()
+            .map(|w| Term { word: Box::from(*w), postings: Postings::default(), entry: vec![1; bytes_each] })
+            .collect();
+        v.sort_by(|a, b| a.word.cmp(&b.word));
         v
     }
 
-    fn prefixes(terms: &[(Box<str>, Vec<u8>)]) -> Vec<(String, Vec<String>)> {
+    fn prefixes(terms: &[Term]) -> Vec<(String, Vec<String>)> {
         let mut shards = Vec::new();
         split(terms, 1, &mut shards);
-        shards.into_iter().map(|s| (s.prefix, terms[s.range].iter().map(|(t, _)| t.to_string()).collect())).collect()
+        shards.into_iter().map(|s| (s.prefix, terms[s.range].iter().map(|t| t.word.to_string()).collect())).collect()
     }
 
     #[test]
@@ -360,6 +511,81 @@ mod tests {
         p.push(3, 2);
         let bytes = encode_term("quay", &p, 100_000);
         assert_eq!(bytes, [4, b'q', b'u', b'a', b'y', 1, 0, (4 << 4) | 2]);
+    }
+
+    /// The sample register's decisions: summaries and terms, each with
+    /// its id.
+    fn sample() -> Vec<(Summary, Terms)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let checked = crate::check_light(root, today).unwrap();
+        let records: Vec<&crate::records::Record> = checked.records.iter().collect();
+        let links = crate::public::Links::new(&records);
+        records
+            .iter()
+            .map(|r| {
+                let view = crate::public::view(r, &checked.config, &checked.documents, &links, false);
+                (Summary::of(&view), super::super::terms(&view))
+            })
+            .collect()
+    }
+
+    fn made_from_nothing(docs: &[(Summary, Terms)]) -> Index {
+        let mut added = IndexBuilder::default();
+        docs.iter().for_each(|(_, t)| added.add(t));
+        let summaries: Vec<Summary> = docs.iter().map(|(s, _)| s.clone()).collect();
+        Index::default().edited(&Edit::default(), added, &summaries).unwrap().index
+    }
+
+    /// Every file of `index`, by name, as served.
+    fn files_of(index: &Index, docs: &[(Summary, Terms)]) -> BTreeMap<String, Vec<u8>> {
+        let summaries: Vec<Summary> = docs.iter().map(|(s, _)| s.clone()).collect();
+        let mut names: Vec<String> = index.shards.iter().map(|s| shard_name(&s.prefix)).collect();
+        names.extend((0..summaries.len().div_ceil(CHUNK)).map(chunk_name));
+        names.extend(["facets.bin", "manifest.bin"].map(|n| format!("{INDEX_DIR}/{n}")));
+        names.into_iter().map(|n| (n.clone(), index.file(&n, &summaries).unwrap())).collect()
+    }
+
+    #[test]
+    fn an_index_edited_is_the_index_made_from_nothing() {
+        let docs = sample();
+        let n = docs.len();
+        assert!(n >= 10, "{n} decisions");
+        let moved = |from: usize, to: usize| {
+            let mut d = docs.clone();
+            let doc = d.remove(from);
+            d.insert(to, doc);
+            d
+        };
+        let mut retitled = docs.clone();
+        retitled[7].1 = docs[3].1.clone();
+        let mut added_first = docs.clone();
+        added_first.insert(0, docs[5].clone());
+        let mut taken = docs.clone();
+        taken.remove(n / 2);
+        // (the decisions after the edit, its window: from, old_end, and
+        // the decisions it took out or changed)
+        let edits = [
+            (retitled, 7, 8, vec![7]),
+            (added_first, 0, 0, vec![]),
+            (taken, n / 2, n / 2 + 1, vec![n / 2]),
+            (moved(n - 2, 1), 1, n - 1, vec![n - 2]),
+            (moved(2, n - 3), 2, n - 2, vec![2]),
+        ];
+        for (after, from, old_end, changed) in edits {
+            let new_end = after.len() - (n - old_end);
+            let mut added = IndexBuilder::starting_at(from as u32);
+            after[from..new_end].iter().for_each(|(_, t)| added.add(t));
+            let edit = Edit {
+                from: from as u32,
+                old_end: old_end as u32,
+                taken: changed.iter().map(|&c| docs[c].1.clone()).collect(),
+            };
+            let summaries: Vec<Summary> = after.iter().map(|(s, _)| s.clone()).collect();
+            let edited = made_from_nothing(&docs).edited(&edit, added, &summaries).unwrap().index;
+            let fresh = made_from_nothing(&after);
+            assert_eq!(files_of(&edited, &after), files_of(&fresh, &after), "edit of {from}..{old_end}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::render_html::Summary;
 use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
-pub use files::{write_index, IndexFiles, INDEX_DIR};
+pub use files::{write_index, Edit, Index, INDEX_DIR};
 
 /// Words longer than this are not indexed (no real word is; hostile
 /// input might be).
@@ -183,24 +183,90 @@ impl Postings {
     }
 
     /// The decisions and weights, in order.
-    fn decode(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
-        let mut at = 0;
-        let mut doc: i64 = -1;
-        std::iter::from_fn(move || {
-            let mut v: u64 = 0;
-            let mut shift = 0;
-            loop {
-                let b = *self.bytes.get(at)?;
-                at += 1;
-                v |= u64::from(b & 0x7f) << shift;
-                shift += 7;
-                if b & 0x80 == 0 {
-                    break;
-                }
+    fn decode(&self) -> Entries<'_> {
+        Entries { bytes: &self.bytes, at: 0, doc: -1 }
+    }
+
+    /// These postings after an edit (see [`Edit`]): the decisions before
+    /// the edit's window as they were, then `new`'s (the window's, in
+    /// their new numbers), then those after the window, moved by as many
+    /// as the edit added or took. Gap coding lets the bytes on either side
+    /// of the window be copied as they are: only the first gap after it
+    /// changes.
+    fn spliced(&self, window: &Window, new: Option<&Postings>) -> Postings {
+        let mut entries = self.decode();
+        let mut out = Postings::default();
+        let mut before = 0;
+        let mut next = None;
+        while let Some((doc, weight)) = entries.next() {
+            if doc >= window.from {
+                next = Some((doc, weight));
+                break;
             }
-            doc += (v >> 4) as i64;
-            Some((doc as u32, (v & 15) as u8))
-        })
+            before = entries.at;
+            out.last = Some(doc);
+            out.count += 1;
+        }
+        out.bytes.extend_from_slice(&self.bytes[..before]);
+        for (doc, weight) in new.into_iter().flat_map(Postings::decode) {
+            out.push(doc, weight);
+        }
+        let mut read = out.count - new.map_or(0, |p| p.count);
+        while let Some((doc, weight)) = next {
+            read += 1;
+            if doc >= window.old_end {
+                out.push(window.moved(doc), weight);
+                out.bytes.extend_from_slice(&self.bytes[entries.at..]);
+                out.count += self.count - read;
+                out.last = self.last.map(|last| window.moved(last));
+                break;
+            }
+            next = entries.next();
+        }
+        out
+    }
+}
+
+/// A gap list read back: each decision with its weight, in order.
+struct Entries<'a> {
+    bytes: &'a [u8],
+    /// The offset of the next entry.
+    at: usize,
+    doc: i64,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u32, u8);
+
+    fn next(&mut self) -> Option<(u32, u8)> {
+        let mut v: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        self.doc += (v >> 4) as i64;
+        Some((self.doc as u32, (v & 15) as u8))
+    }
+}
+
+/// The numbers an edit changed: decisions `from..old_end` were replaced
+/// by those now numbered `from..old_end + moved_by`; those after moved by
+/// `moved_by`.
+struct Window {
+    from: u32,
+    old_end: u32,
+    moved_by: i64,
+}
+
+impl Window {
+    fn moved(&self, doc: u32) -> u32 {
+        (i64::from(doc) + self.moved_by) as u32
     }
 }
 
@@ -212,6 +278,12 @@ pub struct IndexBuilder {
 }
 
 impl IndexBuilder {
+    /// A builder whose first decision is numbered `first`: the first of
+    /// those an edit changed (see [`Index::edited`]).
+    pub fn starting_at(first: u32) -> IndexBuilder {
+        IndexBuilder { terms: FxHashMap::default(), docs: first }
+    }
+
     /// Adds the next decision (numbered in the order added).
     pub fn add(&mut self, terms: &Terms) {
         let doc = self.docs;
@@ -228,6 +300,7 @@ impl IndexBuilder {
         self.docs += 1;
     }
 
+    /// The number the next decision added would have.
     pub fn docs(&self) -> u32 {
         self.docs
     }
@@ -299,6 +372,46 @@ mod tests {
     fn overlong_words_are_dropped() {
         let long = "a".repeat(MAX_WORD + 1);
         assert_eq!(words(&format!("x{long} ok")), ["ok"]);
+    }
+
+    fn postings(entries: &[(u32, u8)]) -> Postings {
+        let mut p = Postings::default();
+        entries.iter().for_each(|&(doc, weight)| p.push(doc, weight));
+        p
+    }
+
+    #[test]
+    fn postings_spliced_are_the_postings_made_anew() {
+        let old = [(0, 3), (4, 1), (5, 9), (7, 2), (130, 4), (131, 1), (900, 15)];
+        /// An edit of decisions `from..old_end`: what the window now
+        /// holds with the word, and how many decisions in all.
+        struct Case {
+            from: u32,
+            old_end: u32,
+            window: &'static [(u32, u8)],
+            held: u32,
+        }
+        let case = |from, old_end, window, held| Case { from, old_end, window, held };
+        let edits = [
+            case(5, 6, &[(5, 12)], 1),        // a title edited in place
+            case(5, 6, &[], 1),               // the word left a decision
+            case(0, 0, &[(0, 8)], 1),         // a decision added first
+            case(4, 8, &[(5, 2), (6, 9)], 3), // some of those in the window moved
+            case(131, 131, &[], 0),           // nothing changed at all
+            case(130, 900, &[(130, 4)], 1),   // many taken away
+            case(901, 901, &[(901, 1)], 1),   // one added last
+        ];
+        for Case { from, old_end, window, held } in edits {
+            let moved_by = i64::from(from + held) - i64::from(old_end);
+            let w = Window { from, old_end, moved_by };
+            let new = (!window.is_empty()).then(|| postings(window));
+            let got = postings(&old).spliced(&w, new.as_ref());
+            let mut want: Vec<(u32, u8)> = old.iter().copied().filter(|&(d, _)| d < from).collect();
+            want.extend_from_slice(window);
+            want.extend(old.iter().filter(|&&(d, _)| d >= old_end).map(|&(d, wt)| (w.moved(d), wt)));
+            let want = postings(&want);
+            assert_eq!((&got.bytes, got.count, got.last), (&want.bytes, want.count, want.last), "{from}..{old_end}");
+        }
     }
 
     #[test]

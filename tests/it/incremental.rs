@@ -177,6 +177,9 @@ enum Change {
     Text(usize),
     /// Its decision maker changed: it moves between listings and feeds.
     Maker(usize),
+    /// Every date in it a year earlier: it moves down the listings, and
+    /// the decisions between its old and new place move up.
+    Year(usize),
     /// A copy under a new name (and so a new id).
     Add(usize),
     Remove(usize),
@@ -199,6 +202,7 @@ fn change() -> impl proptest::strategy::Strategy<Value = Change> {
     prop_oneof![
         (0..64usize).prop_map(Change::Text),
         (0..64usize).prop_map(Change::Maker),
+        (0..64usize).prop_map(Change::Year),
         (0..64usize).prop_map(Change::Add),
         (0..64usize).prop_map(Change::Remove),
         (0..64usize).prop_map(Change::Rename),
@@ -242,6 +246,7 @@ fn apply(root: &Path, change: &Change, day: &mut chrono::NaiveDate, n: usize) {
                     + "\n"
             });
         }
+        Change::Year(i) => rewrite(&pick(*i), &a_year_earlier),
         Change::Add(i) => {
             let from = pick(*i);
             let ext = from.extension().unwrap().to_string_lossy().into_owned();
@@ -289,6 +294,33 @@ fn apply(root: &Path, change: &Change, day: &mut chrono::NaiveDate, n: usize) {
     }
 }
 
+/// `text` with every date (`2024-03-05`) a year earlier.
+fn a_year_earlier(text: String) -> String {
+    let b = text.as_bytes();
+    let is_date = |at: usize| {
+        let shape = b"dddd-dd-dd";
+        at + shape.len() <= b.len()
+            && shape
+                .iter()
+                .enumerate()
+                .all(|(n, &c)| if c == b'd' { b[at + n].is_ascii_digit() } else { b[at + n] == c })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < b.len() {
+        if is_date(at) && (at == 0 || !b[at - 1].is_ascii_alphanumeric()) {
+            let year: u32 = text[at..at + 4].parse().unwrap();
+            out.push_str(&format!("{:04}", year.saturating_sub(1)));
+            at += 4;
+        } else {
+            let c = text[at..].chars().next().unwrap();
+            out.push(c);
+            at += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// Runs `decreg --root ROOT --today DAY build --no-pdf ARGS`: whether it
 /// published.
 fn build_on(root: &Path, day: chrono::NaiveDate, args: &[&str]) -> bool {
@@ -328,7 +360,7 @@ fn build_holding(
     let built = decreg::build::build_from(&plan, inputs, std::time::Instant::now(), Some(memory)).unwrap();
     let done = built.published || built.up_to_date.is_some();
     *held = match (built.checked, built.published) {
-        (Some(checked), true) => decreg::preview::Held::new(checked, built.summaries, built.terms),
+        (Some(checked), true) => decreg::preview::Held::new(checked, built.summaries, built.terms, built.index),
         _ => None,
     };
     done
@@ -351,7 +383,7 @@ fn shown_at_once(
     before: &BTreeMap<std::path::PathBuf, Vec<u8>>,
     held: &mut Option<decreg::preview::Held>,
 ) -> Option<decreg::preview::Shown> {
-    if !matches!(change, Change::Text(_) | Change::Maker(_) | Change::Add(_) | Change::Exempt(_)) {
+    if !matches!(change, Change::Text(_) | Change::Maker(_) | Change::Year(_) | Change::Add(_) | Change::Exempt(_)) {
         return None;
     }
     let after = record_bytes(root);
