@@ -270,11 +270,16 @@ impl Shown {
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 self.plan();
-                self.search.get_or_init(|| self.make_search());
             });
-            for (file, made) in &self.open_data {
+            // decisions.json, then the search index (a tenth of a second
+            // or less), then the rest of open data
+            let [json, rest @ ..] = &self.open_data;
+            let make = |(file, made): &(OpenData, OnceLock<String>)| {
                 made.get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries));
-            }
+            };
+            make(json);
+            self.search.get_or_init(|| self.make_search());
+            rest.iter().for_each(make);
         });
     }
 }

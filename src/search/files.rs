@@ -66,8 +66,13 @@ pub struct Index {
     shards: Vec<Shard>,
     /// The key of each summary file (`d/<n>.bin`).
     chunks: Vec<u64>,
-    /// `facets.bin` and `manifest.bin`, compressed.
+    /// A key of each decision's filter values: an edit that changes none
+    /// of them, and no decision's number, keeps `facets.bin`.
+    filtered: Vec<u64>,
+    /// `facets.bin` and `manifest.bin`, compressed, and a hash of
+    /// `facets.bin` before compression.
     facets: Vec<u8>,
+    facets_key: u64,
     manifest: Vec<u8>,
 }
 
@@ -101,7 +106,7 @@ pub struct Edit {
 }
 
 /// An index made or remade, with the files it made anew: a build writes
-/// them, `serve` makes any file again when it is asked for.
+/// them; `serve` makes any file again when it is asked for.
 pub struct Remade {
     pub index: Index,
     files: Vec<IndexFile>,
@@ -128,67 +133,31 @@ impl Index {
             old_end: edit.old_end,
             moved_by: i64::from(added.docs) - i64::from(edit.old_end),
         };
-        let taken: FxHashSet<&str> = edit.taken.iter().flat_map(|t| t.iter().map(|(word, _)| word)).collect();
-        // a term's entry holds a bitmap as long as there are decisions
-        let same_docs = docs == self.docs;
-        let mut terms: Vec<Term> = self
-            .terms
-            .into_par_iter()
-            .filter_map(|term| {
-                let new = added.terms.get(&term.word);
-                let moved = window.moved_by != 0 && term.postings.last.is_some_and(|last| last >= window.old_end);
-                if new.is_none() && !moved && !taken.contains(&*term.word) {
-                    return Some(if same_docs { term } else { Term::new(term.word, term.postings, docs) });
-                }
-                let postings = term.postings.spliced(&window, new);
-                (postings.count > 0).then(|| Term::new(term.word, postings, docs))
-            })
-            .collect();
-        let mut new: Vec<(Box<str>, Postings)> =
-            added.terms.into_iter().filter(|(word, _)| terms.binary_search_by(|t| t.word.cmp(word)).is_err()).collect();
-        new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let new: Vec<Term> = new.into_par_iter().map(|(word, postings)| Term::new(word, postings, docs)).collect();
-        terms = merged(terms, new);
+        // an index made before, not the empty one a build starts from
+        let made = !self.manifest.is_empty();
+        let filtered = filter_keys(self.filtered, &window, summaries);
+        let (facets, facets_key) = if made && window.moved_by == 0 && filtered.same {
+            (self.facets, self.facets_key)
+        } else {
+            let raw = facet_lists(summaries);
+            (gzip(&raw), key_of(&raw))
+        };
+        let terms = vocabulary(self.terms, &window, &edit.taken, added, docs);
         let mut shards = Vec::new();
         split(&terms, 1, &mut shards);
         let mut files: Vec<IndexFile> = shards.par_iter_mut().map(|s| s.made(&terms)).collect();
-        // the summary files from the window on: after it too when the
-        // decisions there moved
-        let from = edit.from as usize / CHUNK;
-        let all = summaries.len().div_ceil(CHUNK);
-        let to = if window.moved_by == 0 { (edit.old_end as usize).div_ceil(CHUNK) } else { all };
-        let remade: Vec<IndexFile> =
-            summaries.par_chunks(CHUNK).enumerate().skip(from).take(to - from).map(|(n, c)| chunk_file(n, c)).collect();
-        let earlier = self.chunks;
-        let mut chunks = earlier[..from.min(earlier.len())].to_vec();
-        chunks.extend(remade.iter().map(|f| f.key));
-        if window.moved_by == 0 {
-            chunks.extend_from_slice(&earlier[to..]);
-        }
-        files.extend(remade);
-        let facets = facet_lists(summaries);
-        // A stamp of every file's content: the browser asks for the files with
-        // it, so a cached shard of an older index is never mixed with this one.
-        let mut stamp = std::hash::DefaultHasher::new();
-        for s in &shards {
-            shard_name(&s.prefix).hash(&mut stamp);
-            s.key.hash(&mut stamp);
-        }
-        for (n, key) in chunks.iter().enumerate() {
-            chunk_name(n).hash(&mut stamp);
-            key.hash(&mut stamp);
-        }
-        facets.hash(&mut stamp);
+        let chunks = chunk_keys(self.chunks, &window, summaries, &mut files);
         let manifest = Manifest {
             v: 1,
             docs,
             chunk: CHUNK,
             shards: shards.iter().map(|s| s.prefix.clone()).collect(),
-            stamp: format!("{:016x}", stamp.finish()),
+            stamp: stamp(&shards, &chunks, facets_key),
         };
         let manifest =
             serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
-        let index = Index { docs, terms, shards, chunks, facets: gzip(&facets), manifest: gzip(&manifest) };
+        let filtered = filtered.keys;
+        let index = Index { docs, terms, shards, chunks, filtered, facets, facets_key, manifest: gzip(&manifest) };
         Ok(Remade { index, files })
     }
 
@@ -215,6 +184,99 @@ impl Index {
         let shard = self.shards.iter().find(|s| s.prefix == prefix)?;
         Some(gzip(&encode_shard(&self.terms[shard.range.clone()])))
     }
+}
+
+/// A file's key: SipHash, not the fast hash: a key that two contents
+/// shared would keep a stale file.
+fn key_of(raw: &[u8]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(raw);
+    h.finish()
+}
+
+/// A key of a decision's filter values (see `Index::filtered`).
+fn filter_key(s: &Summary) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for key in FACETS {
+        facet_values(s, key).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The vocabulary after an edit: the postings of the words of the
+/// decisions it took (`taken`) or put in (`added`) spliced, and those of
+/// the words of decisions after it when their numbers moved. A term's
+/// entry is made again where its postings changed, and every one when the
+/// number of decisions did: an entry may hold a bitmap of all `docs`.
+fn vocabulary(terms: Vec<Term>, window: &Window, taken: &[Terms], added: IndexBuilder, docs: u32) -> Vec<Term> {
+    let taken: FxHashSet<&str> = taken.iter().flat_map(|t| t.iter().map(|(word, _)| word)).collect();
+    let kept: Vec<Term> = terms
+        .into_par_iter()
+        .filter_map(|term| {
+            let new = added.terms.get(&term.word);
+            let touched = new.is_some() || taken.contains(&*term.word);
+            let after = term.postings.last.is_some_and(|last| last >= window.old_end);
+            if !touched && (window.moved_by == 0 || !after) {
+                return Some(if window.moved_by == 0 { term } else { Term::new(term.word, term.postings, docs) });
+            }
+            let postings = term.postings.spliced(window, new);
+            (postings.count > 0).then(|| Term::new(term.word, postings, docs))
+        })
+        .collect();
+    let mut new: Vec<(Box<str>, Postings)> =
+        added.terms.into_iter().filter(|(word, _)| kept.binary_search_by(|t| t.word.cmp(word)).is_err()).collect();
+    new.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    merged(kept, new.into_par_iter().map(|(word, postings)| Term::new(word, postings, docs)).collect())
+}
+
+/// The keys of the summary files after an edit, those made anew added to
+/// `files`: the files from the window on, and after it too when the
+/// decisions there moved.
+fn chunk_keys(earlier: Vec<u64>, window: &Window, summaries: &[Summary], files: &mut Vec<IndexFile>) -> Vec<u64> {
+    let from = window.from as usize / CHUNK;
+    let all = summaries.len().div_ceil(CHUNK);
+    let to = if window.moved_by == 0 { (window.old_end as usize).div_ceil(CHUNK) } else { all };
+    let remade: Vec<IndexFile> =
+        summaries.par_chunks(CHUNK).enumerate().skip(from).take(to - from).map(|(n, c)| chunk_file(n, c)).collect();
+    let mut chunks = earlier[..from.min(earlier.len())].to_vec();
+    chunks.extend(remade.iter().map(|f| f.key));
+    if window.moved_by == 0 {
+        chunks.extend_from_slice(&earlier[to..]);
+    }
+    files.extend(remade);
+    chunks
+}
+
+/// Each decision's key of its filter values after an edit (see
+/// `Index::filtered`), and whether those of the window are as they were.
+struct FilterKeys {
+    keys: Vec<u64>,
+    same: bool,
+}
+
+fn filter_keys(mut keys: Vec<u64>, window: &Window, summaries: &[Summary]) -> FilterKeys {
+    let (from, old_end) = (window.from as usize, window.old_end as usize);
+    let new_end = (old_end as i64 + window.moved_by) as usize;
+    let span: Vec<u64> = summaries[from..new_end].par_iter().map(filter_key).collect();
+    let same = keys.get(from..old_end) == Some(&span[..]);
+    keys.splice(from..old_end.min(keys.len()), span);
+    FilterKeys { keys, same }
+}
+
+/// A stamp of every file's content: the browser asks for the files with
+/// it, so a cached shard of an older index is never mixed with this one.
+fn stamp(shards: &[Shard], chunks: &[u64], facets_key: u64) -> String {
+    let mut stamp = std::hash::DefaultHasher::new();
+    for s in shards {
+        shard_name(&s.prefix).hash(&mut stamp);
+        s.key.hash(&mut stamp);
+    }
+    for (n, key) in chunks.iter().enumerate() {
+        chunk_name(n).hash(&mut stamp);
+        key.hash(&mut stamp);
+    }
+    facets_key.hash(&mut stamp);
+    format!("{:016x}", stamp.finish())
 }
 
 /// Two sorted vocabularies as one.
@@ -267,11 +329,7 @@ struct IndexFile {
 
 impl IndexFile {
     fn of(name: String, raw: Vec<u8>) -> IndexFile {
-        // SipHash, not the fast hash: a key that two contents shared would
-        // keep a stale file
-        let mut h = std::hash::DefaultHasher::new();
-        h.write(&raw);
-        IndexFile { name, key: h.finish(), raw }
+        IndexFile { name, key: key_of(&raw), raw }
     }
 
     fn write(&self, out: &Staging) -> Result<(), Error> {
