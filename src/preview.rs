@@ -238,7 +238,7 @@ impl Shown {
         let span = self.terms.get(edit.from as usize..self.terms.len().checked_sub(after)?)?;
         let mut added = IndexBuilder::starting_at(edit.from);
         span.iter().for_each(|terms| added.add(terms));
-        Some(index.edited(&edit, added, &self.summaries).ok()?.index)
+        index.edited(&edit, added, &self.summaries).ok()
     }
 
     /// Whether `path` is the page of a decision the edit took away.

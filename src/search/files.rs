@@ -105,12 +105,9 @@ pub struct Edit {
     pub taken: Vec<Terms>,
 }
 
-/// An index made or remade, with the files it made anew: a build writes
-/// them; `serve` makes any file again when it is asked for.
-pub struct Remade {
-    pub index: Index,
-    files: Vec<IndexFile>,
-}
+/// What is done with each file an index makes anew: a build writes it;
+/// `serve` makes any file again when it is asked for.
+type Made<'a> = dyn Fn(IndexFile) -> Result<(), Error> + Sync + 'a;
 
 impl Index {
     /// The index after `edit`, given the decisions it put in (`added`,
@@ -120,7 +117,13 @@ impl Index {
     /// again, and only the summary files from the window on; shards are
     /// split again (which only sums lengths) and each made again from its
     /// terms' entries.
-    pub fn edited(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary]) -> Result<Remade, Error> {
+    pub fn edited(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary]) -> Result<Index, Error> {
+        self.remade(edit, added, summaries, &|_| Ok(()))
+    }
+
+    /// As [`Index::edited`], handing each file made anew to `made` as
+    /// soon as it is made (a build never holds them all).
+    fn remade(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary], made: &Made) -> Result<Index, Error> {
         let docs = added.docs + (self.docs - edit.old_end.min(self.docs));
         if docs as usize != summaries.len() || edit.from > edit.old_end || edit.old_end > self.docs {
             return Err(Error {
@@ -134,9 +137,9 @@ impl Index {
             moved_by: i64::from(added.docs) - i64::from(edit.old_end),
         };
         // an index made before, not the empty one a build starts from
-        let made = !self.manifest.is_empty();
+        let earlier = !self.manifest.is_empty();
         let filtered = filter_keys(self.filtered, &window, summaries);
-        let (facets, facets_key) = if made && window.moved_by == 0 && filtered.same {
+        let (facets, facets_key) = if earlier && window.moved_by == 0 && filtered.same {
             (self.facets, self.facets_key)
         } else {
             let raw = facet_lists(summaries);
@@ -145,8 +148,8 @@ impl Index {
         let terms = vocabulary(self.terms, &window, &edit.taken, added, docs);
         let mut shards = Vec::new();
         split(&terms, 1, &mut shards);
-        let mut files: Vec<IndexFile> = shards.par_iter_mut().map(|s| s.made(&terms)).collect();
-        let chunks = chunk_keys(self.chunks, &window, summaries, &mut files);
+        shards.par_iter_mut().try_for_each(|s| made(s.made(&terms)))?;
+        let chunks = chunk_keys(self.chunks, &window, summaries, made)?;
         let manifest = Manifest {
             v: 1,
             docs,
@@ -158,7 +161,7 @@ impl Index {
             serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
         let filtered = filtered.keys;
         let index = Index { docs, terms, shards, chunks, filtered, facets, facets_key, manifest: gzip(&manifest) };
-        Ok(Remade { index, files })
+        Ok(index)
     }
 
     /// How many decisions it holds.
@@ -229,22 +232,30 @@ fn vocabulary(terms: Vec<Term>, window: &Window, taken: &[Terms], added: IndexBu
     merged(kept, new.into_par_iter().map(|(word, postings)| Term::new(word, postings, docs)).collect())
 }
 
-/// The keys of the summary files after an edit, those made anew added to
-/// `files`: the files from the window on, and after it too when the
+/// The keys of the summary files after an edit, those made anew handed
+/// to `made`: the files from the window on, and after it too when the
 /// decisions there moved.
-fn chunk_keys(earlier: Vec<u64>, window: &Window, summaries: &[Summary], files: &mut Vec<IndexFile>) -> Vec<u64> {
+fn chunk_keys(earlier: Vec<u64>, window: &Window, summaries: &[Summary], made: &Made) -> Result<Vec<u64>, Error> {
     let from = window.from as usize / CHUNK;
     let all = summaries.len().div_ceil(CHUNK);
     let to = if window.moved_by == 0 { (window.old_end as usize).div_ceil(CHUNK) } else { all };
-    let remade: Vec<IndexFile> =
-        summaries.par_chunks(CHUNK).enumerate().skip(from).take(to - from).map(|(n, c)| chunk_file(n, c)).collect();
+    let remade: Vec<u64> = summaries
+        .par_chunks(CHUNK)
+        .enumerate()
+        .skip(from)
+        .take(to - from)
+        .map(|(n, c)| {
+            let file = chunk_file(n, c);
+            let key = file.key;
+            made(file).map(|()| key)
+        })
+        .collect::<Result<_, _>>()?;
     let mut chunks = earlier[..from.min(earlier.len())].to_vec();
-    chunks.extend(remade.iter().map(|f| f.key));
+    chunks.extend(remade);
     if window.moved_by == 0 {
         chunks.extend_from_slice(&earlier[to..]);
     }
-    files.extend(remade);
-    chunks
+    Ok(chunks)
 }
 
 /// Each decision's key of its filter values after an edit (see
@@ -310,8 +321,7 @@ fn chunk_file(n: usize, chunk: &[Summary]) -> IndexFile {
 /// Builds the index from every decision and writes its files; returns
 /// the index, for `serve` to hold.
 pub fn write_index(index: IndexBuilder, summaries: &[Summary], out: &Staging) -> Result<Index, Error> {
-    let Remade { index, files } = Index::default().edited(&Edit::default(), index, summaries)?;
-    files.par_iter().try_for_each(|f| f.write(out))?;
+    let index = Index::default().remade(&Edit::default(), index, summaries, &|f| f.write(out))?;
     out.write(&format!("{INDEX_DIR}/facets.bin"), &index.facets)?;
     out.write(&format!("{INDEX_DIR}/manifest.bin"), &index.manifest)?;
     Ok(index)
@@ -592,7 +602,7 @@ mod tests {
         let mut added = IndexBuilder::default();
         docs.iter().for_each(|(_, t)| added.add(t));
         let summaries: Vec<Summary> = docs.iter().map(|(s, _)| s.clone()).collect();
-        Index::default().edited(&Edit::default(), added, &summaries).unwrap().index
+        Index::default().edited(&Edit::default(), added, &summaries).unwrap()
     }
 
     /// Every file of `index`, by name, as served.
@@ -640,7 +650,7 @@ mod tests {
                 taken: changed.iter().map(|&c| docs[c].1.clone()).collect(),
             };
             let summaries: Vec<Summary> = after.iter().map(|(s, _)| s.clone()).collect();
-            let edited = made_from_nothing(&docs).edited(&edit, added, &summaries).unwrap().index;
+            let edited = made_from_nothing(&docs).edited(&edit, added, &summaries).unwrap();
             let fresh = made_from_nothing(&after);
             assert_eq!(files_of(&edited, &after), files_of(&fresh, &after), "edit of {from}..{old_end}");
         }
