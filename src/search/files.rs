@@ -14,7 +14,8 @@
 //! - `facets.bin`: JSON `{key: [[value, [gaps..]], ..]}`: the decisions of
 //!   every filter value, gap-coded from -1.
 
-use super::{facet_values, IndexBuilder, Postings, Terms, Window, FACETS};
+use super::facets::FacetLists;
+use super::{IndexBuilder, Postings, Terms, Window};
 use crate::load::Error;
 use crate::output::Staging;
 use crate::render_html::Summary;
@@ -22,7 +23,6 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 
@@ -66,9 +66,9 @@ pub struct Index {
     shards: Vec<Shard>,
     /// The key of each summary file (`d/<n>.bin`).
     chunks: Vec<u64>,
-    /// A key of each decision's filter values: an edit that changes none
-    /// of them, and no decision's number, keeps `facets.bin`.
-    filtered: Vec<u64>,
+    /// Each filter value's decisions, which `facets.bin` lists: an edit
+    /// that changes none of them keeps the file.
+    lists: FacetLists,
     /// `facets.bin` and `manifest.bin`, compressed, and a hash of
     /// `facets.bin` before compression.
     facets: Vec<u8>,
@@ -138,12 +138,12 @@ impl Index {
         };
         // an index made before, not the empty one a build starts from
         let earlier = !self.manifest.is_empty();
-        let filtered = filter_keys(self.filtered, &window, summaries);
-        let (facets, facets_key) = if earlier && window.moved_by == 0 && filtered.same {
-            (self.facets, self.facets_key)
-        } else {
-            let raw = facet_lists(summaries);
+        let mut lists = self.lists;
+        let (facets, facets_key) = if lists.edit(&window, summaries) || !earlier {
+            let raw = lists.json();
             (gzip(&raw), key_of(&raw))
+        } else {
+            (self.facets, self.facets_key)
         };
         let terms = vocabulary(self.terms, &window, &edit.taken, added, docs);
         let mut shards = Vec::new();
@@ -159,8 +159,7 @@ impl Index {
         };
         let manifest =
             serde_json::to_vec(&manifest).map_err(|e| Error { path: INDEX_DIR.into(), what: e.to_string() })?;
-        let filtered = filtered.keys;
-        let index = Index { docs, terms, shards, chunks, filtered, facets, facets_key, manifest: gzip(&manifest) };
+        let index = Index { docs, terms, shards, chunks, lists, facets, facets_key, manifest: gzip(&manifest) };
         Ok(index)
     }
 
@@ -194,15 +193,6 @@ impl Index {
 fn key_of(raw: &[u8]) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write(raw);
-    h.finish()
-}
-
-/// A key of a decision's filter values (see `Index::filtered`).
-fn filter_key(s: &Summary) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for key in FACETS {
-        facet_values(s, key).hash(&mut h);
-    }
     h.finish()
 }
 
@@ -256,22 +246,6 @@ fn chunk_keys(earlier: Vec<u64>, window: &Window, summaries: &[Summary], made: &
         chunks.extend_from_slice(&earlier[to..]);
     }
     Ok(chunks)
-}
-
-/// Each decision's key of its filter values after an edit (see
-/// `Index::filtered`), and whether those of the window are as they were.
-struct FilterKeys {
-    keys: Vec<u64>,
-    same: bool,
-}
-
-fn filter_keys(mut keys: Vec<u64>, window: &Window, summaries: &[Summary]) -> FilterKeys {
-    let (from, old_end) = (window.from as usize, window.old_end as usize);
-    let new_end = (old_end as i64 + window.moved_by) as usize;
-    let span: Vec<u64> = summaries[from..new_end].par_iter().map(filter_key).collect();
-    let same = keys.get(from..old_end) == Some(&span[..]);
-    keys.splice(from..old_end.min(keys.len()), span);
-    FilterKeys { keys, same }
 }
 
 /// A stamp of every file's content: the browser asks for the files with
@@ -478,36 +452,6 @@ pub(super) fn doc_chunk(chunk: &[Summary]) -> Vec<u8> {
     serde_json::to_vec(&rows).unwrap_or_default()
 }
 
-/// Every filter value with the decisions that have it, in the order the
-/// filters are shown: years newest first, the rest by how many decisions
-/// they have, then by name.
-fn facet_lists(summaries: &[Summary]) -> Vec<u8> {
-    let mut out: BTreeMap<&str, Vec<(String, Vec<u32>)>> = BTreeMap::new();
-    for key in FACETS {
-        let mut by_value: BTreeMap<String, (u32, Vec<u32>)> = BTreeMap::new();
-        for (doc, s) in summaries.iter().enumerate() {
-            for v in facet_values(s, key) {
-                // a value's own String once, not once a decision
-                if !by_value.contains_key(v.as_ref()) {
-                    by_value.insert(v.to_string(), (u32::MAX, Vec::new()));
-                }
-                let Some((last, gaps)) = by_value.get_mut(v.as_ref()) else { continue };
-                // u32::MAX + 1 wraps to 0: the first gap is counted from -1
-                gaps.push((doc as u32).wrapping_sub(*last));
-                *last = doc as u32;
-            }
-        }
-        let mut values: Vec<(String, Vec<u32>)> = by_value.into_iter().map(|(v, (_, gaps))| (v, gaps)).collect();
-        if key == "year" {
-            values.sort_by(|a, b| b.0.cmp(&a.0));
-        } else {
-            values.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-        }
-        out.insert(key, values);
-    }
-    serde_json::to_vec(&out).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,7 +550,7 @@ mod tests {
     }
 
     /// Every file of `index`, by name, as served.
-    fn files_of(index: &Index, docs: &[(Summary, Terms)]) -> BTreeMap<String, Vec<u8>> {
+    fn files_of(index: &Index, docs: &[(Summary, Terms)]) -> std::collections::BTreeMap<String, Vec<u8>> {
         let summaries: Vec<Summary> = docs.iter().map(|(s, _)| s.clone()).collect();
         let mut names: Vec<String> = index.shards.iter().map(|s| shard_name(&s.prefix)).collect();
         names.extend((0..summaries.len().div_ceil(CHUNK)).map(chunk_name));

@@ -13,6 +13,7 @@
 //! first" is the order of their numbers, and postings are written in
 //! ascending order as pages are rendered, batch by batch.
 
+mod facets;
 mod files;
 
 use crate::public::PublicRecord;
