@@ -22,7 +22,9 @@
 //! 7. [`listing`] shows the resolved records to officers (`list`, `show`);
 //!    [`serve`] previews the site as it is built, and [`preview`] shows an
 //!    edit of records from what the last build published, by the same
-//!    recipes ([`render_html::plan`]), until the build behind it is done.
+//!    recipes ([`render_html::plan`]) and with the last build's search
+//!    index edited ([`search::Index::edited`], the way every build makes
+//!    its index from an empty one), until the build behind it is done.
 //!
 //! Every content problem is a [`diag::Diagnostic`] with file, line and
 //! column; stages return them beside their output.

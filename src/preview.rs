@@ -216,10 +216,10 @@ impl Shown {
         Some(render_html::made(&self.renderer(), recipe, &self.summaries).map(String::into_bytes))
     }
 
-    /// The search index's files, made once: as a build makes them, from
-    /// every decision's terms in listing order. Once `prepare` has begun,
-    /// it makes them, after the listings' plan: a search asked for
-    /// meanwhile waits rather than take a core from the listings.
+    /// The search index with the edit, made once from the last build's
+    /// (see [`Index::edited`]). Once `prepare` has begun, it makes it,
+    /// right after decisions.json: a search asked for meanwhile waits
+    /// rather than take a core from the listings' plan.
     fn search(&self) -> &Option<Index> {
         while self.preparing.load(Ordering::Acquire) {
             match self.search.get() {

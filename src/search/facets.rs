@@ -39,11 +39,13 @@ impl FacetLists {
                 if new.is_none() && lo == hi && !moved {
                     continue;
                 }
-                let before = docs.clone();
-                docs.splice(lo..hi, new.unwrap_or_default());
-                let after = docs.len() - (before.len() - hi);
+                let new = new.unwrap_or_default();
+                // a number moved changes the list; else only the window can
+                changed |= moved || docs[lo..hi] != new[..];
+                let tail = docs.len() - hi;
+                docs.splice(lo..hi, new);
+                let after = docs.len() - tail;
                 docs[after..].iter_mut().for_each(|d| *d = window.moved(*d));
-                changed |= *docs != before;
             }
             changed |= !span.is_empty();
             lists.extend(span);

@@ -56,8 +56,8 @@ pub(super) fn gzip(bytes: &[u8]) -> Vec<u8> {
 /// The index as made: its vocabulary with each term's postings, its
 /// shards and the keys of its files. A build makes it from every decision
 /// and writes its files ([`write_index`]); `serve` holds it, so that an
-/// edit remakes only the terms and files it touches ([`Index::edited`]),
-/// and answers for its files from it ([`Index::file`]).
+/// edit encodes again only the terms and summary files it touches
+/// ([`Index::edited`]), and answers for its files from it ([`Index::file`]).
 #[derive(Default)]
 pub struct Index {
     docs: u32,
@@ -112,11 +112,12 @@ type Made<'a> = dyn Fn(IndexFile) -> Result<(), Error> + Sync + 'a;
 impl Index {
     /// The index after `edit`, given the decisions it put in (`added`,
     /// numbered from `edit.from`) and every decision's summary in listing
-    /// order. Only the terms of the decisions in the edit's window, and
-    /// terms of decisions after it when their numbers moved, are made
-    /// again, and only the summary files from the window on; shards are
-    /// split again (which only sums lengths) and each made again from its
-    /// terms' entries.
+    /// order. Postings change only for the words of the decisions in the
+    /// edit's window and, when their numbers moved, of those after it;
+    /// entries are encoded again where postings changed (all of them when
+    /// the number of decisions did), and summary files from the window on.
+    /// Every shard is split and put together again from its entries: that
+    /// only sums lengths and copies about 15 MB at 100,000 decisions.
     pub fn edited(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary]) -> Result<Index, Error> {
         self.remade(edit, added, summaries, &|_| Ok(()))
     }
@@ -124,12 +125,14 @@ impl Index {
     /// As [`Index::edited`], handing each file made anew to `made` as
     /// soon as it is made (a build never holds them all).
     fn remade(self, edit: &Edit, added: IndexBuilder, summaries: &[Summary], made: &Made) -> Result<Index, Error> {
-        let docs = added.docs + (self.docs - edit.old_end.min(self.docs));
-        if docs as usize != summaries.len() || edit.from > edit.old_end || edit.old_end > self.docs {
-            return Err(Error {
-                path: INDEX_DIR.into(),
-                what: format!("the index's {docs} decisions are not the {} listed", summaries.len()),
-            });
+        let refused = |what: String| Err(Error { path: INDEX_DIR.into(), what });
+        if edit.from > edit.old_end || edit.old_end > self.docs || added.docs < edit.from {
+            let (from, old_end, held, next) = (edit.from, edit.old_end, self.docs, added.docs);
+            return refused(format!("an edit of {from}..{old_end} of {held} decisions, given up to {next}"));
+        }
+        let docs = added.docs + (self.docs - edit.old_end);
+        if docs as usize != summaries.len() {
+            return refused(format!("the index's {docs} decisions are not the {} listed", summaries.len()));
         }
         let window = Window {
             from: edit.from,
