@@ -14,6 +14,7 @@ use crate::render_pdf::data::{doc_data, DocData, DocKind};
 use crate::render_pdf::{lists, Pdf};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -124,8 +125,11 @@ fn pdf_workers(dir: &Path) -> Result<rayon::ThreadPool, Error> {
 /// Every meeting the records name, by slug, each with its decisions in
 /// agenda order (see [`crate::meetings::by_meeting`]).
 pub fn meetings<'r>(records: &[&'r Record]) -> BTreeMap<String, Meeting<'r, Record>> {
-    let grouped =
-        by_meeting(records.iter().copied(), |r| r.meeting.as_ref().and_then(MeetingView::of), |r| r.id.as_str());
+    let grouped = by_meeting(
+        records.iter().copied(),
+        |r| r.meeting.as_ref().and_then(MeetingView::of).map(Cow::Owned),
+        |r| r.id.as_str(),
+    );
     grouped.into_iter().map(|m| (m.meeting.slug.clone(), m)).collect()
 }
 

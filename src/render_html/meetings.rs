@@ -12,6 +12,7 @@ use crate::load::Error;
 use crate::public::DateView;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A meeting as its pages name it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,7 +35,8 @@ pub struct Meeting<'s> {
 /// Every meeting that summaries name, newest first (then by body), each
 /// with its decisions in item order (see [`crate::meetings::by_meeting`]).
 pub fn meetings(summaries: &[Summary]) -> Vec<Meeting<'_>> {
-    let grouped = crate::meetings::by_meeting(summaries.iter(), |s| s.meeting.clone(), |s| s.id.as_str());
+    let grouped =
+        crate::meetings::by_meeting(summaries.iter(), |s| s.meeting.as_ref().map(Cow::Borrowed), |s| s.id.as_str());
     grouped
         .into_iter()
         .map(|m| {
