@@ -156,14 +156,43 @@ impl Staging {
     /// Writes one file at `rel` (with `/` separators), refusing paths that
     /// would leave the folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.place(rel)?;
+        write_over(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+        self.note_written(rel);
+        Ok(())
+    }
+
+    /// Writes one file at `rel` as `make` writes it, a piece at a time:
+    /// a file of 100 MB (open data at 100,000 decisions) is never held
+    /// whole.
+    pub fn write_from(
+        &self,
+        rel: &str,
+        make: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let path = self.place(rel)?;
+        let written = open_over(&path).and_then(|over| {
+            let mut pieces = Pieces { over, at: 0, held: Vec::new() };
+            make(&mut pieces)?;
+            pieces.finish()
+        });
+        written.map_err(|e| Error::io(&path, &e))?;
+        self.note_written(rel);
+        Ok(())
+    }
+
+    /// The path of `rel` in the folder, its folder made.
+    fn place(&self, rel: &str) -> Result<PathBuf, Error> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
         }
-        write_over(&path, bytes).map_err(|e| Error::io(&path, &e))?;
+        Ok(path)
+    }
+
+    fn note_written(&self, rel: &str) {
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         self.progress.file_written();
-        Ok(())
     }
 
     /// Copies a file in (documents).
@@ -355,6 +384,45 @@ fn write_whole_blocks(file: &mut fs::File, bytes: &[u8], had: u64) -> std::io::R
         pad = &pad[(n - from_head).min(pad.len())..];
     }
     Ok(())
+}
+
+/// A file written over a piece at a time ([`Staging::write_from`]), in
+/// whole blocks as [`write_over`] writes: pieces are held until they fill
+/// a megabyte, whose whole blocks are written, and the rest at the end.
+struct Pieces {
+    over: Over,
+    /// Where the next whole block goes.
+    at: u64,
+    held: Vec<u8>,
+}
+
+/// What [`Pieces`] gathers before it writes.
+const PIECES_AT_ONCE: usize = 256 * BLOCK;
+
+impl std::io::Write for Pieces {
+    fn write(&mut self, piece: &[u8]) -> std::io::Result<usize> {
+        self.held.extend_from_slice(piece);
+        if self.held.len() >= PIECES_AT_ONCE {
+            let whole = self.held.len() - self.held.len() % BLOCK;
+            self.over.file.write_all(&self.held[..whole])?;
+            self.held.drain(..whole);
+            self.at += whole as u64;
+        }
+        Ok(piece.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Pieces {
+    /// Writes what is held and cuts the file to its length.
+    fn finish(mut self) -> std::io::Result<()> {
+        let had_beyond = self.over.had.saturating_sub(self.at);
+        write_whole_blocks(&mut self.over.file, &self.held, had_beyond)?;
+        self.over.file.set_len(self.at + self.held.len() as u64)
+    }
 }
 
 /// A file opened to be written over, and how long it was.
@@ -1021,6 +1089,38 @@ mod tests {
         fs::write(&path, bytes(6_000, b'o')).unwrap();
         copy_over(&from, &path).unwrap();
         assert_eq!(fs::read(&path).unwrap(), bytes(5_000, b'd'));
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_holds_exactly_its_bytes_in_order_whatever_the_old_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("site")).unwrap();
+        let path = staging.dir.join("decisions.json");
+        let made = |n: usize| (0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>();
+        let mb = PIECES_AT_ONCE;
+        // (old length, new length): shorter, longer, past a megabyte's
+        // whole blocks with a partial block left, and over a longer file
+        let cases = [(0, 10), (10_000, 5_000), (3_000, 2 * mb + 123), (3 * mb, mb + BLOCK), (mb + 5, 3 * mb + 7)];
+        for (old, new) in cases {
+            fs::write(&path, vec![b'o'; old]).unwrap();
+            let bytes = made(new);
+            staging
+                .write_from("decisions.json", |to| {
+                    // pieces of every size, some larger than what is held
+                    let mut rest = &bytes[..];
+                    for size in [1, 4095, 700_000, 2 * mb, 3].iter().cycle() {
+                        if rest.is_empty() {
+                            break;
+                        }
+                        let (piece, after) = rest.split_at((*size).min(rest.len()));
+                        to.write_all(piece)?;
+                        rest = after;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(fs::read(&path).unwrap(), bytes, "old {old} bytes, new {new}");
+        }
     }
 
     #[cfg(unix)]

@@ -8,6 +8,7 @@ use super::meetings::Meeting;
 use super::{Renderer, Summary};
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// URLs in one sitemap file (the protocol's limit).
 const SITEMAP_SIZE: usize = 50_000;
@@ -120,58 +121,80 @@ pub(super) fn open_data_files(r: &Renderer<'_>, all: &[Summary], meetings: &[Mee
     files
 }
 
-/// An open data file's text.
+/// An open data file's text (serve holds it to answer with; a build
+/// writes it straight to its file with [`write_open_data`]).
 pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> String {
+    let mut bytes = Vec::new();
+    // writing to memory does not fail, and every piece written is text
+    let _ = write_open_data(r, file, all, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes an open data file to `out` a piece at a time: at 100,000
+/// decisions decisions.json alone is 98 MB, and a build that held each
+/// file whole held most at that moment.
+pub fn write_open_data(r: &Renderer<'_>, file: &OpenData, all: &[Summary], out: &mut dyn Write) -> io::Result<()> {
     let base = r.site.base_url.clone().unwrap_or_default();
     match *file {
-        OpenData::Json => json(all, &base),
+        OpenData::Json => json(all, &base, out),
         OpenData::Csv => {
-            let mut csv = COLUMNS.join(",") + "\r\n";
-            push_rows(&mut csv, all, |group, out| group.iter().for_each(|s| out.push_str(&csv_row(s, &base))));
-            csv
+            out.write_all((COLUMNS.join(",") + "\r\n").as_bytes())?;
+            let rows =
+                |group: &[Summary], part: &mut String| group.iter().for_each(|s| part.push_str(&csv_row(s, &base)));
+            push_rows(all, rows, |part| out.write_all(part.as_bytes()))
         }
-        OpenData::Calendar => ics(r, all, &super::meetings::meetings(all)),
+        OpenData::Calendar => ics(r, all, &super::meetings::meetings(all), out),
         OpenData::Sitemap { parts } if parts > 1 => {
             let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
             for n in 1..=parts {
                 let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", xml(&format!("{base}sitemap-{n}.xml")));
             }
-            index + "</sitemapindex>\n"
+            out.write_all((index + "</sitemapindex>\n").as_bytes())
         }
-        OpenData::Sitemap { .. } => urlset(&site_urls(&base, all, &super::meetings::meetings(all))),
+        OpenData::Sitemap { .. } => {
+            out.write_all(urlset(&site_urls(&base, all, &super::meetings::meetings(all))).as_bytes())
+        }
         OpenData::SitemapPart { n } => {
             let urls = site_urls(&base, all, &super::meetings::meetings(all));
-            urlset(urls.chunks(SITEMAP_SIZE).nth(n - 1).unwrap_or(&[]))
+            out.write_all(urlset(urls.chunks(SITEMAP_SIZE).nth(n - 1).unwrap_or(&[])).as_bytes())
         }
     }
 }
 
 /// decisions.json: serde_json's pretty printing of the array, made a
 /// group of rows at a time.
-fn json(summaries: &[Summary], base: &str) -> String {
+fn json(summaries: &[Summary], base: &str, out: &mut dyn Write) -> io::Result<()> {
     if summaries.is_empty() {
-        return "[]".into();
+        return out.write_all(b"[]");
     }
-    let mut out = String::from("[\n");
-    push_rows(&mut out, summaries, |group, out| {
+    out.write_all(b"[\n")?;
+    let rows = |group: &[Summary], part: &mut String| {
         let rows: Vec<Row<'_>> = group.iter().map(|s| row(s, base)).collect();
         let text = serde_json::to_string_pretty(&rows).unwrap_or_default();
         // the rows as the whole array holds them: within "[\n" and "\n]"
-        out.push_str(text.get(2..text.len().saturating_sub(2)).unwrap_or_default());
-        out.push_str(",\n");
-    });
-    out.truncate(out.len() - 2);
-    out.push_str("\n]");
-    out
+        part.push_str(text.get(2..text.len().saturating_sub(2)).unwrap_or_default());
+    };
+    let mut first = true;
+    push_rows(summaries, rows, |part| {
+        if !std::mem::take(&mut first) {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(part.as_bytes())
+    })?;
+    out.write_all(b"\n]")
 }
 
-/// Rows made at once: beyond the file's text, a build holds no more.
+/// Rows made at once: beyond them, a build holds none of the file.
 const ROWS_AT_ONCE: usize = 8192;
 
-/// Appends the rows of `summaries` to `out` in order, made on every core
-/// a group at a time (`rows` appends a group's): an open data file's rows
-/// are most of what it costs.
-fn push_rows(out: &mut String, summaries: &[Summary], rows: impl Fn(&[Summary], &mut String) + Sync) {
+/// Hands `emit` the rows of `summaries` in order, made on every core a
+/// group at a time (`rows` makes a part of a group, 512 rows): an open
+/// data file's rows are most of what it costs.
+fn push_rows(
+    summaries: &[Summary],
+    rows: impl Fn(&[Summary], &mut String) + Sync,
+    mut emit: impl FnMut(&str) -> io::Result<()>,
+) -> io::Result<()> {
     use rayon::prelude::*;
     for group in summaries.chunks(ROWS_AT_ONCE) {
         let parts: Vec<String> = group
@@ -182,8 +205,9 @@ fn push_rows(out: &mut String, summaries: &[Summary], rows: impl Fn(&[Summary], 
                 part
             })
             .collect();
-        parts.iter().for_each(|p| out.push_str(p));
+        parts.iter().try_for_each(|p| emit(p))?;
     }
+    Ok(())
 }
 
 /// One decision's row of decisions.csv, with its line end.
@@ -236,8 +260,8 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>]) -> String {
-    let mut x = String::new();
+fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>], out: &mut dyn Write) -> io::Result<()> {
+    let mut head = String::new();
     for l in [
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".into(),
@@ -245,8 +269,9 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>]) -> Str
         "CALSCALE:GREGORIAN".into(),
         format!("X-WR-CALNAME:{}", ics_text(&format!("{}: call-in deadlines and expected decisions", r.site.council))),
     ] {
-        x.push_str(&fold(&l));
+        head.push_str(&fold(&l));
     }
+    out.write_all(head.as_bytes())?;
     let mut events: Vec<(String, &str, &str, String)> = {
         use rayon::prelude::*;
         summaries
@@ -259,10 +284,9 @@ fn ics(r: &Renderer<'_>, summaries: &[Summary], meetings: &[Meeting<'_>]) -> Str
     );
     events.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
     for (_, _, _, text) in events {
-        x.push_str(&text);
+        out.write_all(text.as_bytes())?;
     }
-    x.push_str("END:VCALENDAR\r\n");
-    x
+    out.write_all(b"END:VCALENDAR\r\n")
 }
 
 /// A decision's events in calendar.ics (its call-in deadline, its expected

@@ -451,8 +451,8 @@ fn feed_recipes(r: &Renderer<'_>, all: &[Summary], plan: &mut Vec<Recipe>) {
 
 /// Writes every page of `plan`, keeping each the staging folder holds as
 /// made from the same key. The open data and statistics files, each made
-/// from every decision, are made one at a time beside the pages (the open
-/// data files are 200 MB together at 100,000 decisions).
+/// from every decision, are made one at a time beside the pages, the open
+/// data written as made (200 MB together at 100,000 decisions).
 pub fn write_plan(
     r: &Renderer<'_>,
     plan: Vec<Recipe>,
@@ -465,9 +465,14 @@ pub fn write_plan(
     let (pages, whole) = rayon::join(
         || pages.into_par_iter().try_for_each(|recipe| write_recipe(r, recipe, all, &shared, out, recipes)),
         || {
-            whole.iter().try_for_each(|recipe| {
-                let (path, text) = remade(r, recipe, all, &shared)?;
-                out.write(&path, text.as_bytes())
+            whole.iter().try_for_each(|recipe| match recipe {
+                Recipe::OpenData(file) => {
+                    out.write_from(&recipe.path(), |to| super::data::write_open_data(r, file, all, to))
+                }
+                _ => {
+                    let (path, text) = remade(r, recipe, all, &shared)?;
+                    out.write(&path, text.as_bytes())
+                }
             })
         },
     );
