@@ -34,10 +34,10 @@ pub struct Built {
     /// the pages made from more than one decision were made from (none
     /// when nothing was published).
     pub summaries: Vec<render_html::Summary>,
-    /// Each published decision's search terms, in the same order, and the
-    /// search index made of them: kept only by a build that holds memory
-    /// (`serve`'s).
+    /// Each published decision's search terms, in the same order: kept
+    /// only by a build that holds memory (`serve`'s).
     pub terms: Vec<search::Terms>,
+    /// The search index made of those terms, kept as `terms` is.
     pub index: Option<search::Index>,
     pub timings: Vec<(&'static str, Duration)>,
 }

@@ -57,7 +57,7 @@ pub struct Shown {
     /// The pages made from the summaries, planned when first asked for.
     plan: OnceLock<Plan>,
     /// The open data files every decision is in, each made once.
-    open_data: [(OpenData, OnceLock<String>); 3],
+    open_data: [(OpenData, OnceLock<Vec<u8>>); 3],
     /// The search index the last build made, and what the edit did to
     /// the decisions it numbers: taken when the index is remade.
     earlier: Mutex<Option<EarlierIndex>>,
@@ -205,8 +205,8 @@ impl Shown {
             return Some(Ok(html.clone().into_bytes()));
         }
         if let Some((file, made)) = self.open_data.iter().find(|(file, _)| file.path() == path) {
-            let text = made.get_or_init(|| render_html::open_data_file(&self.renderer(), file, &self.summaries));
-            return Some(Ok(text.clone().into_bytes()));
+            let bytes = made.get_or_init(|| render_html::open_data_file(&self.renderer(), file, &self.summaries));
+            return Some(Ok(bytes.clone()));
         }
         if path.starts_with(search::INDEX_DIR) {
             return self.search().as_ref()?.file(path, &self.summaries).map(Ok);
@@ -274,7 +274,7 @@ impl Shown {
             // decisions.json, then the search index (a tenth of a second
             // or less), then the rest of open data
             let [json, rest @ ..] = &self.open_data;
-            let make = |(file, made): &(OpenData, OnceLock<String>)| {
+            let make = |(file, made): &(OpenData, OnceLock<Vec<u8>>)| {
                 made.get_or_init(|| render_html::open_data_file(&renderer, file, &self.summaries));
             };
             make(json);

@@ -121,13 +121,13 @@ pub(super) fn open_data_files(r: &Renderer<'_>, all: &[Summary], meetings: &[Mee
     files
 }
 
-/// An open data file's text (serve holds it to answer with; a build
-/// writes it straight to its file with [`write_open_data`]).
-pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> String {
+/// An open data file's bytes, made in memory (serve holds them to answer
+/// with; a build writes each file as it is made, [`write_open_data`]).
+pub fn open_data_file(r: &Renderer<'_>, file: &OpenData, all: &[Summary]) -> Vec<u8> {
     let mut bytes = Vec::new();
-    // writing to memory does not fail, and every piece written is text
+    // writing to memory does not fail
     let _ = write_open_data(r, file, all, &mut bytes);
-    String::from_utf8(bytes).unwrap_or_default()
+    bytes
 }
 
 /// Writes an open data file to `out` a piece at a time: at 100,000

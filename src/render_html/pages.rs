@@ -698,7 +698,9 @@ fn remade(
             r.render("search.html", 1, &mut ctx)?
         }
         Recipe::NotFound => not_found(r)?,
-        Recipe::OpenData(file) => super::data::open_data_file(r, file, all),
+        // (serve's sitemaps: a build writes open data with write_open_data,
+        // and serve holds the large files' bytes; every piece is text)
+        Recipe::OpenData(file) => String::from_utf8(super::data::open_data_file(r, file, all)).unwrap_or_default(),
         Recipe::Statistics(file) => {
             let figures = shared.statistics.get_or_init(|| super::statistics::Statistics::of_all(all));
             super::statistics::file(r, *file, figures)?
