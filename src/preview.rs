@@ -24,6 +24,7 @@ use crate::search::{self, Edit, Index, IndexBuilder, Terms};
 use crate::validate::{workdays::Calendar, Context};
 use crate::Checked;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -200,20 +201,22 @@ impl Shown {
     /// edit applied; `None` for what the edit leaves as the last build
     /// wrote it (other decisions' pages, assets and documents, which the
     /// build that follows brings).
-    pub fn page(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+    /// Pages and open data made already are lent, not copied: at
+    /// 100,000 decisions decisions.json is 98 MB.
+    pub fn page(&self, path: &str) -> Option<Result<Cow<'_, [u8]>, Error>> {
         if let Some(html) = self.pages.get(path) {
-            return Some(Ok(html.clone().into_bytes()));
+            return Some(Ok(Cow::Borrowed(html.as_bytes())));
         }
         if let Some((file, made)) = self.open_data.iter().find(|(file, _)| file.path() == path) {
             let bytes = made.get_or_init(|| render_html::open_data_file(&self.renderer(), file, &self.summaries));
-            return Some(Ok(bytes.clone()));
+            return Some(Ok(Cow::Borrowed(bytes)));
         }
         if path.starts_with(search::INDEX_DIR) {
-            return self.search().as_ref()?.file(path, &self.summaries).map(Ok);
+            return self.search().as_ref()?.file(path, &self.summaries).map(|bytes| Ok(Cow::Owned(bytes)));
         }
         let plan = self.plan();
         let recipe = &plan.recipes[*plan.at.get(path)?];
-        Some(render_html::made(&self.renderer(), recipe, &self.summaries).map(String::into_bytes))
+        Some(render_html::made(&self.renderer(), recipe, &self.summaries).map(|text| Cow::Owned(text.into_bytes())))
     }
 
     /// The search index with the edit, made once from the last build's

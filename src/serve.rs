@@ -14,6 +14,7 @@ use crate::load::Error;
 use crate::output::Silent;
 use crate::preview::{Held, Shown};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -484,8 +485,10 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
         }
         rel
     });
-    let not_found =
-        || ("404 Not Found", site.join("404.html"), std::fs::read(site.join("404.html")).unwrap_or_default());
+    let not_found = || {
+        let page = std::fs::read(site.join("404.html")).unwrap_or_default();
+        ("404 Not Found", site.join("404.html"), Cow::Owned(page))
+    };
     let (status, file, mut body) = match (&page, shown.as_deref()) {
         (None, _) => not_found(),
         (Some(rel), Some(shown)) if shown.gone(rel) => not_found(),
@@ -496,7 +499,7 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
             }
             // (the build behind may swap the folder between a look and a read)
             None => match std::fs::read(site.join(rel)) {
-                Ok(bytes) => ("200 OK", site.join(rel), bytes),
+                Ok(bytes) => ("200 OK", site.join(rel), Cow::Owned(bytes)),
                 Err(_) => not_found(),
             },
         },
@@ -504,7 +507,7 @@ fn answer(mut stream: TcpStream, site: &Path, state: &Mutex<State>) -> std::io::
     if file.extension().is_some_and(|e| e == "html") {
         let html =
             String::from_utf8_lossy(&body).replace("</body>", "<script src=\"/__decreg/reload.js\"></script>\n</body>");
-        body = html.into_bytes();
+        body = Cow::Owned(html.into_bytes());
     }
     respond(&mut stream, status, content_type(&file), &body)
 }

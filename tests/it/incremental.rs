@@ -420,7 +420,7 @@ fn serve_shows_a_changed_id_at_once_and_not_the_page_it_took_away() {
     assert_eq!(shown.page(new).unwrap().unwrap(), theirs[new]);
     for (name, bytes) in &theirs {
         if let Some(page) = shown.page(name) {
-            assert!(&inflated(page.unwrap()) == bytes, "serve showed {name} otherwise");
+            assert!(&inflated(page.unwrap().into_owned()) == bytes, "serve showed {name} otherwise");
         }
     }
 }
@@ -481,7 +481,7 @@ proptest::proptest! {
             for (name, bytes) in &theirs {
                 let Some(page) = shown.page(name) else { continue };
                 answered += 1;
-                let page = inflated(page.unwrap());
+                let page = inflated(page.unwrap().into_owned());
                 proptest::prop_assert!(
                     &page == bytes,
                     "serve showed {} otherwise after {:?}:\n{}\n---\n{}",
